@@ -1,0 +1,136 @@
+"""Finding and launching a browser: the one place that knows where Chromium lives.
+
+Order of preference: ``OZON_RPA_BROWSER_PATH``; Playwright's own bundled Chromium when it was installed;
+a system Chromium (Debian's ``/usr/bin/chromium`` and friends). The CLI, the test-suite's
+``browser_type_launch_args`` fixture and the runner all call :func:`launch_options`.
+
+Run ``python -m agent.browser`` to print what was found (exit 1 and an install hint when nothing is).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from agent.errors import ConfigError
+
+#: Without these, Chromium keeps trying to reach Google's services (and fails on a closed network).
+QUIET_ARGS = ("--disable-background-networking", "--disable-component-update", "--no-first-run")
+SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL_HINT = (
+    "No Chromium found. Install one of:\n"
+    "  - Debian/Ubuntu:  sudo apt-get install -y chromium\n"
+    "  - anywhere with internet:  .venv/bin/playwright install chromium\n"
+    "or point OZON_RPA_BROWSER_PATH at a Chromium or Chrome executable."
+)
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which browser will be launched and why."""
+
+    executable: Path | None  # None: let Playwright pick its default
+    source: str  # "settings", "playwright", "system"
+
+    def describe(self) -> str:
+        """One line for people: what and where."""
+        where = str(self.executable) if self.executable else "Playwright's bundled Chromium"
+        return f"{where} ({self.source})"
+
+
+def _playwright_cache() -> Path:
+    # Playwright's own variable, read here only because this is where Playwright keeps its browsers.
+    override = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if override and override != "0":
+        return Path(override)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ms-playwright"
+    if sys.platform == "win32":
+        return Path.home() / "AppData" / "Local" / "ms-playwright"
+    return Path.home() / ".cache" / "ms-playwright"
+
+
+def _bundled_chromium() -> Path | None:
+    """The newest Chromium that ``playwright install chromium`` left on disk, if any.
+
+    Looked up on disk rather than through a Playwright driver, so it also works inside a running
+    Playwright (pytest-playwright's session).
+    """
+    patterns = (
+        "chromium-*/chrome-linux*/chrome",
+        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+        "chromium-*/chrome-win*/chrome.exe",
+    )
+    found = [path for pattern in patterns for path in _playwright_cache().glob(pattern) if path.is_file()]
+    return max(found, key=str) if found else None
+
+
+def find_browser(browser_path: Path | None = None) -> BrowserChoice:
+    """Find a Chromium to drive.
+
+    Args:
+        browser_path: an explicit executable (``OZON_RPA_BROWSER_PATH``); it must exist.
+
+    Raises:
+        ConfigError: nothing usable was found; the message says what to install.
+    """
+    if browser_path is not None:
+        if not browser_path.exists():
+            raise ConfigError(f"OZON_RPA_BROWSER_PATH={browser_path} does not exist.\n{INSTALL_HINT}")
+        return BrowserChoice(browser_path, "settings")
+    bundled = _bundled_chromium()
+    if bundled is not None:
+        return BrowserChoice(bundled, "playwright")
+    for name in SYSTEM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return BrowserChoice(Path(found), "system")
+    raise ConfigError(INSTALL_HINT)
+
+
+def launch_options(
+    choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0
+) -> dict[str, Any]:
+    """Keyword arguments for ``BrowserType.launch`` (also pytest-playwright's launch args)."""
+    options: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
+    if choice.executable is not None:
+        options["executable_path"] = str(choice.executable)
+    if slow_mo_ms:
+        options["slow_mo"] = slow_mo_ms
+    return options
+
+
+@contextmanager
+def launched_browser(
+    choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0
+) -> Iterator[tuple[Playwright, Browser]]:
+    """Start Playwright and a Chromium; close both on the way out, whatever happens."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(**launch_options(choice, headless=headless, slow_mo_ms=slow_mo_ms))
+        try:
+            yield p, browser
+        finally:
+            browser.close()
+
+
+def main() -> int:
+    """Print the browser that would be used; exit 1 with an install hint when there is none."""
+    try:
+        choice = find_browser()
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(choice.describe())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""``ozon-rpa``: the user's whole surface. Thin: parse, build Settings, call the runner, print, exit.
+
+Exit codes: 0 all changed/unchanged; 1 any rejected/failed; 2 bad usage or unreadable input;
+3 aborted (anti-bot, circuit breaker, a person stopped it), resumable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from loguru import logger
+from pydantic import ValidationError
+from rich.console import Console
+
+from agent.errors import AbortRun, AgentError, ConfigError, InputError
+from agent.logs import configure_logging
+from agent.records import ExitCode, Outcome, exit_code_for
+from agent.settings import Settings
+
+app = typer.Typer(
+    name="ozon-rpa",
+    help="Set and change shipment tracking numbers in the Ozon seller back-office, with evidence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+
+
+class Ctx:
+    """What the global options give every command."""
+
+    settings: Settings
+    overrides: dict[str, Any]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    base_url: Annotated[str | None, typer.Option(help="Portal URL (OZON_RPA_BASE_URL).")] = None,
+    state_dir: Annotated[Path | None, typer.Option(help="Journal, state and runs (OZON_RPA_STATE_DIR).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Portal language: ru, en, zh (OZON_RPA_LANG).")] = None,
+    headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    """Global options; every one can also come from OZON_RPA_* variables or a .env file."""
+    overrides: dict[str, Any] = {}
+    if base_url:
+        overrides["base_url"] = base_url
+    if state_dir:
+        overrides["state_dir"] = state_dir
+    if lang:
+        overrides["lang"] = lang
+    if headed:
+        overrides["headless"] = False
+    configure_logging("DEBUG" if verbose else "INFO")
+    ctx.obj = overrides
+
+
+def settings_from(ctx: typer.Context, **more: Any) -> Settings:
+    """Build the one Settings object (command-line options win over the environment and .env)."""
+    overrides = dict(ctx.obj or {})
+    overrides.update({k: v for k, v in more.items() if v is not None})
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        fail(f"invalid settings: {problems}", ExitCode.BAD_INPUT)
+        raise  # unreachable, for type checkers
+
+
+def fail(message: str, code: int) -> None:
+    """Print an error for people and exit with ``code``."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def ask_code(prompt: str) -> str:
+    """Ask a person for the one-time code (hidden input); refuse when nobody is at the terminal."""
+    if not sys.stdin.isatty():
+        raise ConfigError("a one-time code is needed but there is no terminal to ask: run 'ozon-rpa login' first")
+    return str(typer.prompt(prompt, hide_input=True))
+
+
+def exit_for(err: AgentError) -> int:
+    """The exit code of an error that ended a command."""
+    if isinstance(err, AbortRun):
+        return ExitCode.ABORTED
+    if isinstance(err, InputError | ConfigError):
+        return ExitCode.BAD_INPUT
+    return ExitCode.SOME_FAILED
+
+
+def outcome_style(outcome: Outcome | str) -> str:
+    """Rich style of an outcome word."""
+    return {"changed": "green", "unchanged": "cyan", "rejected": "yellow", "failed": "red"}.get(str(outcome), "dim")
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON (for scripts)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# Commands live in their own modules; importing them registers them on ``app``.
+from agent import cli_change, cli_misc  # noqa: E402, F401
+
+__all__ = ["app", "main"]

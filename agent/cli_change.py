@@ -1,0 +1,173 @@
+"""Commands for one posting: ``login``, ``change``, ``notify`` and ``history``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, settings_from
+from agent.errors import AbortRun, AgentError, InvalidTrackingNumber
+from agent.journal import Journal
+from agent.records import ChangeRequest, ExitCode, Lookup, Outcome, exit_code_for
+from agent.runner import reject_before_browser, run_change, run_notify, validate_request, workbench
+
+
+@app.command()
+def login(
+    ctx: typer.Context,
+    interactive: Annotated[bool, typer.Option(help="Open a browser window for a person to finish.")] = False,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+) -> None:
+    """Sign in and save the browser state (mode 0600) for the next commands."""
+    settings = settings_from(ctx, otp_source=otp_source, headless=False if interactive else None)
+    try:
+        if interactive:
+            from agent.runner import interactive_login
+
+            interactive_login(settings)
+        else:
+            with workbench(settings, ask_code, fresh=True):
+                pass
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    console.print(f"signed in; browser state saved to {settings.storage_state_path}")
+
+
+@app.command()
+def change(
+    ctx: typer.Context,
+    args: Annotated[list[str], typer.Argument(help="POSTING NUMBER (with --by-buyer/--by-keyword: NUMBER only)",
+                                              show_default=False)],
+    carrier: Annotated[str | None, typer.Option(help="Delivery service code, when it was wrong.")] = None,
+    reason: Annotated[str, typer.Option(help="Why the number changes (kept in the journal).")] = "",
+    notify: Annotated[bool, typer.Option(help="Tell the buyer through the portal chat.")] = False,
+    force: Annotated[bool, typer.Option(help="Accept a number that fails its check digit.")] = False,
+    allow_duplicate: Annotated[bool, typer.Option(help="Accept a number already on another posting.")] = False,
+    by_buyer: Annotated[str | None, typer.Option(help="Find the posting by buyer name.")] = None,
+    by_keyword: Annotated[str | None, typer.Option(help="Find the posting by a product word.")] = None,
+    expect_item: Annotated[list[str] | None, typer.Option(help="Pre-check: SKU=QTY (repeatable).")] = None,
+    expect_address: Annotated[str | None, typer.Option(help="Pre-check: part of the address.")] = None,
+    pending: Annotated[bool, typer.Option(help="The carrier has no number yet: record it as pending.")] = False,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Change one posting's tracking number end to end: find, check, edit, save, verify, record."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    if by_buyer and by_keyword:
+        fail("give --by-buyer or --by-keyword, not both", ExitCode.BAD_INPUT)
+    searching = bool(by_buyer or by_keyword)
+    wanted = (0 if pending else 1) + (0 if searching else 1)
+    if len(args) != wanted:
+        usage = "NUMBER" if searching else "POSTING NUMBER"
+        fail(f"expected {usage.replace(' NUMBER', '') if pending else usage}, got {len(args)} argument(s)",
+             ExitCode.BAD_INPUT)
+    items: dict[str, int] | None = None
+    if expect_item:
+        items = {}
+        for spec in expect_item:
+            sku, _, qty = spec.partition("=")
+            if not sku or not qty.isdigit():
+                fail(f"--expect-item {spec!r}: use SKU=QTY", ExitCode.BAD_INPUT)
+            items[sku.strip()] = int(qty)
+    request = ChangeRequest(
+        posting_number="" if searching else args[0].strip(),
+        new_tracking="" if pending else args[-1],
+        carrier=carrier, reason=reason, notify=notify, force=force, allow_duplicate=allow_duplicate,
+        lookup=Lookup.BUYER if by_buyer else Lookup.KEYWORD if by_keyword else Lookup.NUMBER,
+        query=by_buyer or by_keyword or "", expected_items=items, expected_address=expect_address, pending=pending,
+    )
+    try:
+        request, warnings = validate_request(request)
+    except InvalidTrackingNumber as err:
+        run, result = reject_before_browser(settings, request, str(err))
+        _report(run.id, result.outcome, result.model_dump(), as_json)
+        raise typer.Exit(ExitCode.SOME_FAILED) from None
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    try:
+        with workbench(settings, ask_code) as bench:
+            run, result = run_change(bench, request)
+    except AbortRun as err:
+        fail(f"{err}\nThe posting is left pending; nothing was saved twice.", ExitCode.ABORTED)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    result.warnings = warnings + result.warnings
+    _report(run.id, result.outcome, result.model_dump(), as_json)
+    raise typer.Exit(exit_code_for([result.outcome]))
+
+
+def _report(run_id: str, outcome: Outcome, data: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        print_json({"run": run_id, **data})
+        return
+    style = outcome_style(outcome)
+    old, new = data.get("old_tracking") or "(none)", data.get("new_tracking") or "(none)"
+    console.print(f"[bold {style}]{outcome}[/] {data.get('posting_number') or ''}: {old} -> {new}", highlight=False)
+    if data.get("error"):
+        console.print(f"  why: {data['error']}", highlight=False)
+    if data.get("notified"):
+        console.print(f"  buyer notice: {data['notified']}", highlight=False)
+    console.print(f"  run {run_id}; evidence: {', '.join(map(str, data.get('evidence') or [])) or 'none'}",
+                  highlight=False)
+
+
+@app.command()
+def notify(
+    ctx: typer.Context,
+    posting: Annotated[str, typer.Argument(help="Posting number.")],
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+) -> None:
+    """(Re)send the buyer notice of a posting's last change (or of the delay, when it is pending)."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    try:
+        with workbench(settings, ask_code) as bench:
+            notified = run_notify(bench, posting)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    console.print(f"{posting}: {notified}", highlight=False)
+    raise typer.Exit(ExitCode.OK if notified == "sent" else ExitCode.SOME_FAILED)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    posting: Annotated[str | None, typer.Argument(help="Only this posting.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    since: Annotated[str | None, typer.Option(help="Only changes since this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """The change journal: posting, old and new number, carrier, when, who, why, outcome."""
+    settings = settings_from(ctx)
+    if fmt not in ("table", "csv", "json"):
+        fail("--format must be table, csv or json", ExitCode.BAD_INPUT)
+    journal = Journal(settings.journal_path)
+    try:
+        runs = {r.id: r for r in journal.runs(limit=100_000)}
+        rows = [
+            {"finished_at": i.finished_at, "posting_number": i.posting_number, "old_tracking": i.old_tracking,
+             "new_tracking": i.new_tracking, "carrier": i.carrier or "", "outcome": i.outcome.value,
+             "reason": i.reason, "error": i.error, "operator": runs[i.run_id].operator if i.run_id in runs else "",
+             "run": i.run_id, "notified": i.notified}
+            for i in journal.history(posting, since)
+        ]
+    finally:
+        journal.close()
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["posting_number"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table("when", "posting", "old", "new", "carrier", "outcome", "who", "why")
+        for r in rows:
+            table.add_row(str(r["finished_at"])[:19], str(r["posting_number"]), str(r["old_tracking"]),
+                          str(r["new_tracking"]), str(r["carrier"]),
+                          f"[{outcome_style(str(r['outcome']))}]{r['outcome']}[/]", str(r["operator"]),
+                          str(r["reason"] or r["error"]))
+        console.print(table)
+        if not rows:
+            console.print("no changes recorded yet")

@@ -1,0 +1,95 @@
+"""Commands around the work: ``sandbox`` (serve the sandbox back-office) and ``doctor``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.browser import find_browser
+from agent.cli import app, console, fail, print_json, settings_from
+from agent.errors import AgentError
+from agent.hosts import ensure_allowed
+from agent.records import ExitCode
+
+
+@app.command()
+def sandbox(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8400,
+    db: Annotated[Path | None, typer.Option(help="SQLite file to keep state across restarts.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated postings.")] = 42,
+    postings: Annotated[int, typer.Option(help="How many postings to generate.")] = 300,
+    latency_ms: Annotated[int, typer.Option(help="Added to every API call (with jitter).")] = 0,
+    fail_rate: Annotated[float, typer.Option(help="Share of saves answered 503 and not applied.")] = 0.0,
+    ack_loss_rate: Annotated[float, typer.Option(help="Share of saves applied but answered 504.")] = 0.0,
+    session_ttl: Annotated[int, typer.Option(help="Seconds a session lives.")] = 86400,
+    antibot_rate: Annotated[float, typer.Option(help="Share of page loads answered by the challenge.")] = 0.0,
+    list_delay_ms: Annotated[int, typer.Option(help="Extra delay of the orders list.")] = 0,
+    chat_subscription: Annotated[bool, typer.Option(help="The account has the chat subscription.")] = True,
+) -> None:
+    """Serve the sandbox back-office (the default target of every command and test)."""
+    from fixtures.sandbox.config import SandboxConfig
+    from fixtures.sandbox.server import serve
+
+    config = SandboxConfig(seed=seed, postings=postings, db=db, latency_ms=latency_ms,
+                           latency_jitter_ms=latency_ms // 5, fail_rate=fail_rate, ack_loss_rate=ack_loss_rate,
+                           session_ttl=session_ttl, antibot_rate=antibot_rate, list_delay_ms=list_delay_ms,
+                           chat_subscription=chat_subscription)
+    serve(config, host=host, port=port)
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    live: Annotated[bool, typer.Option(help="Also walk the portal read-only and check every control.")] = True,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check the browser, the settings, the session and (read-only) that every page object finds its controls."""
+    from agent.cli import ask_code
+    from agent.runner import workbench
+    from scenarios.ui_check import check_ui
+
+    settings = settings_from(ctx, otp_source=otp_source)
+    checks: list[tuple[str, bool, str]] = []
+    try:
+        checks.append(("browser", True, find_browser(settings.browser_path).describe()))
+        ensure_allowed(settings)
+        checks.append(("settings", True, f"{settings.base_url} (lang {settings.lang}, state {settings.state_dir})"))
+    except AgentError as err:
+        checks.append(("setup", False, str(err)))
+        _print_checks(checks, as_json)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    drift = []
+    try:
+        with workbench(settings, ask_code) as bench:
+            checks.append(("session", True, f"signed in ({bench.portal.logins} new sign-in(s))"))
+            if live:
+                report = check_ui(bench.portal, settings.state_dir / "doctor")
+                drift = report.drift
+                checks.append(("portal ui", report.ok,
+                               f"{len(report.checked)} controls checked in {report.lang}"
+                               + "".join(f"; {d}" for d in report.drift) + "".join(f"; {n}" for n in report.notes)))
+                for shot in report.screenshots:
+                    checks.append(("screenshot", False, shot))
+    except AgentError as err:
+        checks.append(("session", False, str(err)))
+    _print_checks(checks, as_json)
+    if drift or not all(ok for _, ok, _ in checks):
+        raise typer.Exit(ExitCode.SOME_FAILED)
+
+
+def _print_checks(checks: list[tuple[str, bool, str]], as_json: bool) -> None:
+    if as_json:
+        print_json([{"check": c, "ok": ok, "detail": d} for c, ok, d in checks])
+        return
+    table = Table("check", "", "detail")
+    for name, ok, detail in checks:
+        table.add_row(name, "[green]ok[/]" if ok else "[red]FAIL[/]", detail)
+    console.print(table)
+
+
+__all__ = ["fail"]

@@ -1,0 +1,67 @@
+"""Audit evidence: screenshots of each change (personal data masked) and traces of failures (0600)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from loguru import logger
+from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from agent.secure_files import make_private
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+class Evidence:
+    """Screenshots and traces of one run, under ``STATE_DIR/runs/<run-id>/<posting>/``."""
+
+    def __init__(self, run_dir: Path, *, screenshots: bool = True) -> None:
+        self.run_dir = run_dir
+        self.screenshots = screenshots
+        run_dir.mkdir(parents=True, exist_ok=True)
+
+    def folder(self, posting: str) -> Path:
+        """The evidence folder of a posting (created on demand)."""
+        path = self.run_dir / (_UNSAFE.sub("_", posting) or "unknown")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def screenshot(self, page: Page, posting: str, name: str, mask: list[Locator]) -> str | None:
+        """Save a screenshot with ``mask`` painted over; returns its path relative to the run folder.
+
+        Evidence must never break a change: a failed screenshot is logged and skipped.
+        """
+        if not self.screenshots:
+            return None
+        path = self.folder(posting) / f"{name}.png"
+        try:
+            page.screenshot(path=str(path), mask=mask, mask_color="#1f1f1f", animations="disabled",
+                            caret="hide", scale="css")
+        except PlaywrightError as err:
+            logger.warning("screenshot {} of {} failed: {}", name, posting, str(err).splitlines()[0])
+            return None
+        return str(path.relative_to(self.run_dir))
+
+    def start_trace(self, context: BrowserContext) -> None:
+        """Start recording a trace chunk; it is kept only when the posting fails."""
+        try:
+            context.tracing.start_chunk()
+        except PlaywrightError:
+            context.tracing.start(screenshots=True, snapshots=True)
+            context.tracing.start_chunk()
+
+    def stop_trace(self, context: BrowserContext, posting: str, keep: bool) -> str | None:
+        """Stop the trace chunk; on failure save it (mode 0600: traces hold cookies)."""
+        try:
+            if not keep:
+                context.tracing.stop_chunk()
+                return None
+            path = self.folder(posting) / "trace.zip"
+            context.tracing.stop_chunk(path=str(path))
+        except PlaywrightError as err:
+            logger.debug("trace of {} not kept: {}", posting, str(err).splitlines()[0])
+            return None
+        make_private(path)
+        return str(path.relative_to(self.run_dir))

@@ -1,0 +1,40 @@
+"""Messages to buyers, from templates a seller can edit (``OZON_RPA_TEMPLATES_DIR``).
+
+Templates are plain-text Jinja2 files named ``<kind>.<lang>.txt`` (``changed.ru.txt``, ``delayed.zh.txt``);
+a file in the user's folder wins over the shipped one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from agent.carriers import carrier_name
+from agent.errors import ConfigError
+
+SHIPPED = Path(__file__).parent / "templates"
+NoticeKind = Literal["changed", "delayed"]
+MAX_CHAT_TEXT = 1000  # the portal chat accepts 1-1000 characters
+
+
+def render_notice(kind: NoticeKind, lang: str, *, posting_number: str, tracking_number: str = "",
+                  carrier: str | None = None, templates_dir: Path | None = None) -> str:
+    """The buyer notice for a posting, in ``lang`` (``ru``, ``en``, ``zh``).
+
+    Raises:
+        ConfigError: no such template, or it renders empty or longer than the chat allows.
+    """
+    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
+    env = Environment(loader=ChoiceLoader([*loaders, FileSystemLoader(str(SHIPPED))]),
+                      undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    try:
+        template = env.get_template(f"{kind}.{lang}.txt")
+    except TemplateNotFound as err:
+        raise ConfigError(f"no notice template {kind}.{lang}.txt") from err
+    text = template.render(posting_number=posting_number, tracking_number=tracking_number,
+                           carrier=carrier_name(carrier, lang)).strip()
+    if not text or len(text) > MAX_CHAT_TEXT:
+        raise ConfigError(f"notice template {kind}.{lang}.txt renders {len(text)} characters (1-{MAX_CHAT_TEXT})")
+    return text

@@ -1,0 +1,94 @@
+"""The one settings object, built at the entry point and passed down.
+
+Every option can come from the command line, from ``OZON_RPA_*`` environment variables or from a ``.env``
+file; nothing else in the project reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Lang = Literal["ru", "en", "zh"]
+OtpSource = Literal["prompt", "sandbox"]
+
+#: Hosts of the real portal and of Ozon ID, plus loopback (the sandbox).
+DEFAULT_ALLOWED_HOSTS = ("seller.ozon.ru", "id.ozon.ru", "ozon.ru", "127.0.0.1", "localhost", "::1")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class Settings(BaseSettings):
+    """Everything the agent needs to know about where and how to work."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="OZON_RPA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    base_url: str = "http://127.0.0.1:8400"
+    cabinet: Literal["fbs", "crossborder"] = "fbs"
+    state_dir: Path = Path(".ozon-rpa")
+    login: str = "+7 900 000-00-00"
+    otp_source: OtpSource = "prompt"
+    #: An operator's one-time code given up front (rarely useful; prefer ``prompt``).
+    otp_code: SecretStr | None = None
+    headless: bool = True
+    browser_path: Path | None = None
+    lang: Lang = "ru"
+    operator: str = Field(default="", description="who runs the agent; defaults to the OS user")
+    timeout_ms: int = Field(default=15_000, ge=1_000, description="one global timeout for every wait")
+    save_timeout_ms: int = Field(default=30_000, ge=1_000)
+    slow_mo_ms: int = Field(default=0, ge=0)
+    retries: int = Field(default=3, ge=1, le=10, description="attempts per posting for portal failures")
+    retry_backoff_s: float = Field(default=1.0, ge=0, description="first back-off between retries, doubling")
+    circuit_breaker: int = Field(default=5, ge=1, description="portal failures in a row that stop a run")
+    screenshots: bool = True
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWED_HOSTS
+    require_approval: bool = False
+    four_eyes: bool = False
+    templates_dir: Path | None = None
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(h.strip().lower() for h in value.split(",") if h.strip())
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def host(self) -> str:
+        """The host name of the target portal."""
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when the target is this machine (the sandbox)."""
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    @property
+    def postings_path(self) -> str:
+        """Path of the orders list for the configured cabinet."""
+        return "/app/postings/crossborder/fbs" if self.cabinet == "crossborder" else "/app/postings/fbs"
+
+    @property
+    def storage_state_path(self) -> Path:
+        """Where the saved browser state (cookies) lives; a secret, mode 0600."""
+        return self.state_dir / "storage-state.json"
+
+    @property
+    def journal_path(self) -> Path:
+        """The SQLite journal of runs and changes."""
+        return self.state_dir / "journal.sqlite"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Folder of the runs' evidence and reports."""
+        return self.state_dir / "runs"

@@ -1,0 +1,38 @@
+"""What every page object shares: the page, its label table, and translating "not found" into UI drift."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+from agent.errors import UIDrift
+from pages.labels import LABELS, Labels
+
+
+class PageObject:
+    """Base of the page objects: takes the ``Page`` and the portal language (``ru``, ``en``, ``zh``).
+
+    Page objects act and read; they never assert and never sleep. When a control is missing they raise
+    :class:`~agent.errors.UIDrift` naming themselves, the label and the language.
+    """
+
+    def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
+        self.page = page
+        self.lang = lang
+        self.labels: Labels = LABELS[lang]
+        self.timeout_ms = timeout_ms
+
+    def _drift(self, label: str, err: Exception | None = None) -> UIDrift:
+        detail = str(err).splitlines()[0] if err else ""
+        return UIDrift(type(self).__name__, label, self.lang, detail)
+
+    def _wait_visible(self, locator: Locator, label: str, timeout_ms: float | None = None) -> None:
+        """Wait for a control; a time-out means the portal no longer shows it: UI drift."""
+        try:
+            locator.wait_for(state="visible", timeout=timeout_ms or self.timeout_ms)
+        except PlaywrightError as err:
+            raise self._drift(label, err) from err
+
+    def controls(self) -> dict[str, Locator]:
+        """The controls this page object needs, by label, for the read-only drift check."""
+        return {}

@@ -1,0 +1,244 @@
+"""Every visible label the page objects look for, one table per language.
+
+When the live portal changes a wording, this is the one line to fix. The exact labels of the portal's
+tracking-number edit control are not public: those entries are our best guess (see
+``docs/sandbox-contract.md``) and should be corrected from a live look (``ozon-rpa doctor --live`` names the
+label it could not find).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+LANGS = ("ru", "en", "zh")
+#: What the portal says in ``<html lang>`` / its language header, mapped to our table's key.
+HTML_LANG = {"ru": "ru", "en": "en", "zh-hans": "zh", "zh": "zh", "zh-cn": "zh"}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels of one portal language."""
+
+    # login (Ozon ID)
+    login_phone: str
+    login_use_email: str
+    login_email: str
+    login_get_code: str
+    login_code_heading: str
+    login_code: str
+    login_submit: str
+    login_wrong_code: str
+    login_new_code: str
+    # orders list
+    search_box: str
+    search_button: str
+    postings_table: str
+    loading: str
+    nothing_found: str
+    next_page: str
+    tab_all: str
+    tab_awaiting_packaging: str
+    tab_awaiting_deliver: str
+    tab_delivering: str
+    tab_delivered: str
+    tab_cancelled: str
+    # posting drawer: its accessible name is ``drawer_name.format(number)``
+    drawer_name: str
+    drawer_not_found: str
+    field_posting_number: str
+    field_status: str
+    field_scheme: str
+    field_carrier: str
+    field_tracking_number: str
+    field_ship_by: str
+    field_buyer: str
+    field_phone: str
+    field_address: str
+    items_table: str
+    tracking_not_set: str
+    edit_tracking: str
+    chat_buyer: str
+    close: str
+    # tracking dialog
+    tracking_dialog: str
+    tracking_input: str
+    carrier_select: str
+    save: str
+    cancel: str
+    saved_toast: str
+    # buyer chat
+    chat_log: str
+    chat_message: str
+    chat_send: str
+    chat_sent_toast: str
+    # anti-bot challenge (we detect it; we never click it)
+    antibot_heading: str
+    antibot_text: str
+
+
+LABELS: dict[str, Labels] = {
+    "ru": Labels(
+        login_phone="Телефон",
+        login_use_email="Войти по почте",
+        login_email="Эл. почта",
+        login_get_code="Получить код",
+        login_code_heading="Введите код",
+        login_code="Код",
+        login_submit="Войти",
+        login_wrong_code="Неверный код",
+        login_new_code="Получить новый код",
+        search_box="Поиск по номеру отправления, покупателю или товару",
+        search_button="Найти",
+        postings_table="Отправления",
+        loading="Загрузка…",
+        nothing_found="Ничего не найдено",
+        next_page="Вперёд",
+        tab_all="Все",
+        tab_awaiting_packaging="Ожидают упаковки",
+        tab_awaiting_deliver="Ожидают отгрузки",
+        tab_delivering="Доставляются",
+        tab_delivered="Доставлены",
+        tab_cancelled="Отменены",
+        drawer_name="Отправление {}",
+        drawer_not_found="Отправление не найдено",
+        field_posting_number="Номер отправления",
+        field_status="Статус",
+        field_scheme="Схема доставки",
+        field_carrier="Служба доставки",
+        field_tracking_number="Трек-номер",
+        field_ship_by="Отгрузить до",
+        field_buyer="Покупатель",
+        field_phone="Телефон",
+        field_address="Адрес доставки",
+        items_table="Товары",
+        tracking_not_set="не указан",
+        edit_tracking="Указать или изменить трек-номер",
+        chat_buyer="Написать покупателю",
+        close="Закрыть",
+        tracking_dialog="Трек-номер отправления",
+        tracking_input="Трек-номер",
+        carrier_select="Служба доставки",
+        save="Сохранить",
+        cancel="Отмена",
+        saved_toast="Трек-номер сохранён",
+        chat_log="Сообщения",
+        chat_message="Сообщение",
+        chat_send="Отправить",
+        chat_sent_toast="Сообщение отправлено",
+        antibot_heading="Доступ ограничен",
+        antibot_text="Подтвердите, что вы не робот",
+    ),
+    "en": Labels(
+        login_phone="Phone number",
+        login_use_email="Use e-mail instead",
+        login_email="E-mail",
+        login_get_code="Get code",
+        login_code_heading="Enter the code",
+        login_code="Code",
+        login_submit="Sign in",
+        login_wrong_code="Wrong code",
+        login_new_code="Get a new code",
+        search_box="Search by posting number, buyer or product",
+        search_button="Search",
+        postings_table="Postings",
+        loading="Loading…",
+        nothing_found="Nothing found",
+        next_page="Next",
+        tab_all="All",
+        tab_awaiting_packaging="Awaiting packaging",
+        tab_awaiting_deliver="Awaiting shipment",
+        tab_delivering="Delivering",
+        tab_delivered="Delivered",
+        tab_cancelled="Cancelled",
+        drawer_name="Posting {}",
+        drawer_not_found="Posting not found",
+        field_posting_number="Posting number",
+        field_status="Status",
+        field_scheme="Delivery scheme",
+        field_carrier="Delivery service",
+        field_tracking_number="Tracking number",
+        field_ship_by="Ship by",
+        field_buyer="Buyer",
+        field_phone="Phone",
+        field_address="Delivery address",
+        items_table="Items",
+        tracking_not_set="not set",
+        edit_tracking="Set or change tracking number",
+        chat_buyer="Write to buyer",
+        close="Close",
+        tracking_dialog="Posting tracking number",
+        tracking_input="Tracking number",
+        carrier_select="Delivery service",
+        save="Save",
+        cancel="Cancel",
+        saved_toast="Tracking number saved",
+        chat_log="Messages",
+        chat_message="Message",
+        chat_send="Send",
+        chat_sent_toast="Message sent",
+        antibot_heading="Access restricted",
+        antibot_text="Confirm that you are not a robot",
+    ),
+    "zh": Labels(
+        login_phone="手机号",
+        login_use_email="使用邮箱登录",
+        login_email="电子邮箱",
+        login_get_code="获取验证码",
+        login_code_heading="输入验证码",
+        login_code="验证码",
+        login_submit="登录",
+        login_wrong_code="验证码错误",
+        login_new_code="重新获取验证码",
+        search_box="按货件编号、买家或商品搜索",
+        search_button="搜索",
+        postings_table="货件",
+        loading="加载中…",
+        nothing_found="未找到货件",
+        next_page="下一页",
+        tab_all="全部",
+        tab_awaiting_packaging="等待备货",
+        tab_awaiting_deliver="等待发运",
+        tab_delivering="运输中",
+        tab_delivered="已送达",
+        tab_cancelled="已取消",
+        drawer_name="货件 {}",
+        drawer_not_found="未找到该货件",
+        field_posting_number="货件编号",
+        field_status="状态",
+        field_scheme="配送方案",
+        field_carrier="物流服务商",
+        field_tracking_number="跟踪号",
+        field_ship_by="发货截止",
+        field_buyer="买家",
+        field_phone="电话",
+        field_address="收货地址",
+        items_table="商品",
+        tracking_not_set="未设置",
+        edit_tracking="指定或更改追踪号",
+        chat_buyer="联系买家",
+        close="关闭",
+        tracking_dialog="货件跟踪号",
+        tracking_input="跟踪号",
+        carrier_select="物流服务商",
+        save="保存",
+        cancel="取消",
+        saved_toast="跟踪号已保存",
+        chat_log="消息",
+        chat_message="消息内容",
+        chat_send="发送",
+        chat_sent_toast="消息已发送",
+        antibot_heading="访问受限",
+        antibot_text="请确认您不是机器人",
+    ),
+}
+
+
+def labels_for(html_lang: str | None, default: str = "ru") -> tuple[str, Labels]:
+    """The label table for what the portal declares as its language (``<html lang>``)."""
+    key = HTML_LANG.get((html_lang or "").strip().lower(), default)
+    return key, LABELS[key]
+
+
+def label_names() -> list[str]:
+    """Names of every label, for drift reports and the label-table test."""
+    return [f.name for f in fields(Labels)]

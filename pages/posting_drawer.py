@@ -1,0 +1,102 @@
+"""The posting detail drawer: every field, the edit control, the chat action, why-not-editable."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+from agent.errors import PostingNotFound
+from agent.records import PostingSnapshot
+from pages.base import PageObject
+
+
+class PostingDrawer(PageObject):
+    """The drawer of one posting (``?postingDetails=N``)."""
+
+    def __init__(self, page: Page, posting_number: str, lang: str = "ru", timeout_ms: float | None = None) -> None:
+        super().__init__(page, lang, timeout_ms)
+        lb = self.labels
+        self.posting_number = posting_number
+        self.root = page.get_by_role("dialog", name=lb.drawer_name.format(posting_number), exact=True)
+        self.not_found = self.root.get_by_text(lb.drawer_not_found)
+        self.edit_button = self.root.get_by_role("button", name=lb.edit_tracking)
+        self.chat_button = self.root.get_by_role("button", name=lb.chat_buyer)
+        self.close_button = self.root.get_by_role("button", name=lb.close, exact=True)
+        self.items_table = self.root.get_by_role("table", name=lb.items_table, exact=True)
+        self.notes = self.root.get_by_role("note")
+        self.loaded = self.field(lb.field_tracking_number).or_(self.not_found)
+
+    def field(self, label: str) -> Locator:
+        """The value of a field, found by its label (a labelled group holding a ``dd``)."""
+        return self.root.get_by_role("group", name=label, exact=True).locator("dd")
+
+    def wait_loaded(self) -> None:
+        """Wait until the drawer shows the posting (or says it does not exist).
+
+        Raises:
+            PostingNotFound: the portal has no such posting.
+            UIDrift: the drawer or its tracking-number field is not there.
+        """
+        self._wait_visible(self.loaded, self.labels.drawer_name.format(self.posting_number))
+        if self.not_found.is_visible():
+            raise PostingNotFound(f"posting {self.posting_number} not found")
+
+    def tracking_number(self) -> str:
+        """The tracking number shown, or an empty string when none is set."""
+        text = self.field(self.labels.field_tracking_number).inner_text().strip()
+        return "" if text == self.labels.tracking_not_set else text
+
+    def read(self) -> PostingSnapshot:
+        """Everything the drawer shows about the posting, as plain data."""
+        lb = self.labels
+        status = self.field(lb.field_status)
+        carrier = self.field(lb.field_carrier)
+        try:
+            items = self.items_table.get_by_test_id("item-row").evaluate_all(
+                "rows => rows.map(r => [r.cells[1].innerText.trim(), r.cells[2].innerText.trim()])"
+            )
+        except PlaywrightError as err:
+            raise self._drift(lb.items_table, err) from err
+        editable = self.edit_button.count() > 0
+        chat_available = self.chat_button.count() > 0 and self.chat_button.is_enabled()
+        return PostingSnapshot(
+            posting_number=self.posting_number,
+            status=status.get_attribute("data-status") or "",
+            status_text=status.inner_text().strip(),
+            scheme=self.field(lb.field_scheme).get_attribute("data-scheme") or "",
+            carrier=carrier.get_attribute("data-carrier") or "",
+            carrier_text=carrier.inner_text().strip(),
+            tracking_number=self.tracking_number(),
+            buyer=self.field(lb.field_buyer).inner_text().strip(),
+            address=self.field(lb.field_address).inner_text().strip(),
+            items={sku: int(qty) for sku, qty in items if qty.isdigit()},
+            editable=editable,
+            not_editable_reason="" if editable else self._note("not-editable-reason"),
+            chat_available=chat_available,
+            chat_unavailable_reason="" if chat_available else self._note("chat-unavailable-reason"),
+        )
+
+    def _note(self, test_id: str) -> str:
+        note = self.root.get_by_test_id(test_id)
+        return note.inner_text().strip() if note.count() else ""
+
+    def open_edit(self) -> None:
+        """Open the tracking-number dialog."""
+        self._wait_visible(self.edit_button, self.labels.edit_tracking)
+        self.edit_button.click()
+
+    def personal_data(self) -> list[Locator]:
+        """Fields with the buyer's personal data, masked in every screenshot."""
+        lb = self.labels
+        return [self.field(lb.field_buyer), self.field(lb.field_phone), self.field(lb.field_address)]
+
+    def controls(self) -> dict[str, Locator]:
+        """The drawer's fields and controls, for the drift check (on an editable posting)."""
+        lb = self.labels
+        found = {lb.drawer_name.format(self.posting_number): self.root}
+        for label in (lb.field_status, lb.field_carrier, lb.field_tracking_number, lb.field_buyer, lb.field_address):
+            found[label] = self.field(label)
+        found[lb.items_table] = self.items_table
+        found[lb.edit_tracking] = self.edit_button
+        found[lb.chat_buyer] = self.chat_button
+        return found

@@ -1,0 +1,232 @@
+"""Change one posting's tracking number the way a careful operator does, and prove it.
+
+Open the posting, check it, read the current number; if it differs, open the edit, fill, choose the
+carrier, save, wait for the portal's answer, then reload and read the number back. A failed save is retried
+with backoff, but *before any retry the current value is read again*: a save whose answer was lost may
+have landed, and a posting must never be saved twice. Business problems are ``rejected`` and never retried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from loguru import logger
+from playwright.sync_api import Locator
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from agent.errors import (
+    AbortRun,
+    BusinessRuleError,
+    DuplicateTrackingNumber,
+    InvalidTrackingNumber,
+    NotEditable,
+    PortalError,
+    SaveFailed,
+    SessionExpired,
+    VerificationFailed,
+)
+from agent.evidence import Evidence
+from agent.journal import Journal
+from agent.notices import NoticeKind
+from agent.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
+from agent.settings import Settings
+from pages.posting_drawer import PostingDrawer
+from pages.postings_list import PostingsListPage
+from pages.tracking_dialog import TrackingDialog
+from scenarios.find_posting import open_posting, resolve_posting_number
+from scenarios.notify_buyer import notify_buyer
+from scenarios.portal import Portal
+from scenarios.precheck import precheck
+
+
+@dataclass
+class ChangeJob:
+    """Everything one change needs besides the request: where it is written down and its evidence."""
+
+    portal: Portal
+    journal: Journal
+    evidence: Evidence
+    run_id: str
+    seq: int
+    #: A resumed posting whose save may already have landed (the journal's write-ahead mark).
+    save_may_have_landed: bool = False
+    warnings: list[str] = field(default_factory=list)
+    #: Whether the posting was read once already (later reads are the "read before any retry").
+    seen: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        """The agent's settings."""
+        return self.portal.settings
+
+
+def _masks(job: ChangeJob, drawer: PostingDrawer) -> list[Locator]:
+    return [*drawer.personal_data(), PostingsListPage(job.portal.page, job.portal.lang).buyer_cells()]
+
+
+def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
+    masks = _masks(job, drawer) if drawer else [PostingsListPage(job.portal.page, job.portal.lang).buyer_cells()]
+    path = job.evidence.screenshot(job.portal.page, posting, name, masks)
+    if path:
+        evidence.append(path)
+
+
+def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
+    return posting.tracking_number == request.new_tracking and request.carrier in (None, "", posting.carrier)
+
+
+def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
+    """Run one change end to end and return its outcome (already written to the journal).
+
+    Raises:
+        AbortRun: the anti-bot page or a person stopped the run; the posting stays ``pending``.
+    """
+    settings = job.settings
+    context = job.portal.page.context
+    result = ChangeResult(posting_number=request.posting_number, outcome=Outcome.PENDING,
+                          new_tracking=request.new_tracking, carrier=request.carrier)
+    job.evidence.start_trace(context) if settings.screenshots else None
+    failed = True
+    try:
+        _run(job, request, result)
+        failed = result.outcome == Outcome.FAILED
+    except AbortRun:
+        _shot(job, result.posting_number or request.label, "error", None, result.evidence)
+        raise
+    finally:
+        if settings.screenshots:
+            trace = job.evidence.stop_trace(context, result.posting_number or request.label, keep=failed)
+            if trace:
+                result.evidence.append(trace)
+    job.journal.finish_item(job.run_id, job.seq, result)
+    return result
+
+
+def _run(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
+    try:
+        posting_number = resolve_posting_number(job.portal, request)
+        result.posting_number = posting_number
+        job.journal.mark_started(job.run_id, job.seq, posting_number)
+        _duplicate_rule(job, request, posting_number)
+        _with_retries(job, request, result)
+    except BusinessRuleError as err:
+        result.outcome, result.error = Outcome.REJECTED, str(err)
+        logger.warning("rejected: {}", err)
+    except (PortalError, SessionExpired) as err:
+        result.outcome, result.error = Outcome.FAILED, str(err)
+        logger.error("failed: {}", err)
+        _shot(job, result.posting_number or request.label, "error", None, result.evidence)
+
+
+def _duplicate_rule(job: ChangeJob, request: ChangeRequest, posting_number: str) -> None:
+    if request.pending or request.allow_duplicate:
+        return
+    others = job.journal.postings_with_tracking(request.new_tracking, exclude_posting=posting_number)
+    if others:
+        raise DuplicateTrackingNumber(
+            f"{request.new_tracking} is already recorded on posting {', '.join(others[:3])};"
+            " use --allow-duplicate if that is intended"
+        )
+
+
+def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
+    settings = job.settings
+    retrying = Retrying(
+        stop=stop_after_attempt(settings.retries),
+        wait=wait_exponential(multiplier=settings.retry_backoff_s, max=10 * settings.retry_backoff_s),
+        retry=retry_if_exception_type((PortalError, SessionExpired)),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            n = attempt.retry_state.attempt_number
+            result.attempts = n
+            try:
+                _attempt(job, request, result)
+            except (PortalError, SessionExpired) as err:
+                job.journal.record_attempt(job.run_id, job.seq, n, "error", str(err))
+                logger.warning("attempt {} failed: {}", n, err)
+                raise
+            job.journal.record_attempt(job.run_id, job.seq, n, result.outcome.value)
+
+
+def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
+    settings = job.settings
+    number = result.posting_number
+    drawer, posting = open_posting(job.portal, number)
+    if not job.seen:
+        job.seen = True
+        result.old_tracking = posting.tracking_number
+        if request.pending:
+            _record_pending(job, request, result, posting, drawer)
+            return
+        _shot(job, number, "before", drawer, result.evidence)
+        precheck(request, posting)
+        if _same(posting, request):
+            # Already there: nothing to save. After a crash mid-save it is our own save that landed.
+            result.outcome = Outcome.CHANGED if job.save_may_have_landed else Outcome.UNCHANGED
+            if job.save_may_have_landed:
+                _after_change(job, request, result, drawer, posting)
+            return
+    elif _same(posting, request):
+        # The previous attempt's answer was lost but its save landed: count it, never save again.
+        logger.info("the earlier save landed after all; not saving again")
+        result.outcome = Outcome.CHANGED
+        _after_change(job, request, result, drawer, posting)
+        return
+    if not posting.editable:
+        raise NotEditable(f"not editable: {posting.not_editable_reason or 'the portal offers no edit control'}")
+    drawer.open_edit()
+    dialog = TrackingDialog(job.portal.page, job.portal.lang)
+    dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
+    job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
+    answer = dialog.save(settings.save_timeout_ms)
+    if answer.status == 401:
+        raise SessionExpired("the session expired during the save")
+    if answer.status in (400, 422):
+        raise InvalidTrackingNumber(f"the portal refused {request.new_tracking}: {answer.message}")
+    if answer.status == 409:
+        raise NotEditable(f"the portal refused the change: {answer.message or 'not editable'}")
+    if not answer.ok:
+        raise SaveFailed(f"save answered HTTP {answer.status}: {answer.message}")
+    drawer, posting = open_posting(job.portal, number)  # read it back from a fresh page, not the dialog
+    if posting.tracking_number != request.new_tracking:
+        raise VerificationFailed(
+            f"after saving, the portal shows {posting.tracking_number or 'no number'}, not {request.new_tracking}"
+        )
+    result.outcome = Outcome.CHANGED
+    _after_change(job, request, result, drawer, posting)
+
+
+def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, drawer: PostingDrawer,
+                  posting: PostingSnapshot) -> None:
+    result.carrier = posting.carrier or request.carrier
+    _shot(job, result.posting_number, "after", drawer, result.evidence)
+    logger.info("changed {} -> {}", result.old_tracking or "(none)", request.new_tracking)
+    job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
+    if request.notify:
+        result.notified = _notify(job, request, result, posting, "changed")
+
+
+def _record_pending(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
+                    drawer: PostingDrawer) -> None:
+    """The carrier has no number yet: record it as pending (and tell the buyer about the delay)."""
+    _shot(job, result.posting_number, "before", drawer, result.evidence)
+    result.outcome = Outcome.PENDING
+    result.error = request.reason or "the carrier has not given a tracking number yet"
+    job.journal.finish_item(job.run_id, job.seq, result)
+    if request.notify:
+        result.notified = _notify(job, request, result, posting, "delayed")
+
+
+def _notify(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
+            kind: NoticeKind) -> str:
+    notified = notify_buyer(
+        job.portal, job.journal, job.run_id, posting_number=result.posting_number, kind=kind,
+        tracking_number=request.new_tracking,
+        carrier=result.carrier, chat_available=posting.chat_available,
+        unavailable_reason=posting.chat_unavailable_reason,
+    )
+    job.journal.set_notified(job.run_id, job.seq, notified)
+    return notified
+

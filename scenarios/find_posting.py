@@ -1,0 +1,53 @@
+"""Find a posting by number (its own URL), or by a buyer name or keyword (the list's search box)."""
+
+from __future__ import annotations
+
+from agent.errors import BusinessRuleError, PostingNotFound
+from agent.records import ChangeRequest, Lookup, PostingSnapshot
+from pages.posting_drawer import PostingDrawer
+from pages.postings_list import PostingsListPage
+from scenarios.portal import Portal
+
+MAX_MATCHES_SHOWN = 5
+
+
+class AmbiguousPosting(BusinessRuleError):
+    """A buyer name or keyword matches more than one posting."""
+
+
+def resolve_posting_number(portal: Portal, request: ChangeRequest) -> str:
+    """The posting the request is about: its number, or the single posting its search finds.
+
+    Raises:
+        PostingNotFound: nothing matches.
+        AmbiguousPosting: several postings match; the message lists them so the caller can pick one.
+    """
+    if request.lookup == Lookup.NUMBER:
+        return request.posting_number
+    path = portal.settings.postings_path
+    portal.open(PostingsListPage.url(portal.settings.base_url, path, search=request.query))
+    listing = PostingsListPage(portal.page, portal.lang)
+    listing.wait_loaded()
+    found = listing.posting_numbers()
+    if not found:
+        raise PostingNotFound(f"no posting matches {request.lookup.value} {request.query!r}")
+    if len(found) > 1 or listing.has_next_page():
+        shown = ", ".join(found[:MAX_MATCHES_SHOWN]) + (", ..." if len(found) > MAX_MATCHES_SHOWN else "")
+        raise AmbiguousPosting(
+            f"{len(found)}{'+' if listing.has_next_page() else ''} postings match {request.lookup.value} "
+            f"{request.query!r}: {shown}; give the posting number"
+        )
+    return found[0]
+
+
+def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, PostingSnapshot]:
+    """Open a posting's drawer by its ``?postingDetails=`` URL and read it.
+
+    Raises:
+        PostingNotFound: the portal has no such posting.
+    """
+    settings = portal.settings
+    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=posting_number))
+    drawer = PostingDrawer(portal.page, posting_number, portal.lang)
+    drawer.wait_loaded()
+    return drawer, drawer.read()

@@ -1,0 +1,50 @@
+"""Tell the buyer about the new tracking number (or the delay) through the portal chat.
+
+A notice never fails a change: when the chat is closed (no subscription, outside its window) or sending
+fails, the notice is kept in the journal as undelivered, with its text, so it can go another way.
+"""
+
+from __future__ import annotations
+
+from loguru import logger
+
+from agent.errors import AbortRun, AgentError
+from agent.journal import Journal
+from agent.notices import NoticeKind, render_notice
+from agent.settings import Settings
+from pages.chat_page import ChatPage
+from scenarios.portal import Portal
+
+
+def notify_buyer(portal: Portal, journal: Journal, run_id: str, *, posting_number: str, kind: NoticeKind,
+                 tracking_number: str = "", carrier: str | None = None, chat_available: bool | None = None,
+                 unavailable_reason: str = "", lang: str | None = None) -> str:
+    """Send the notice; returns ``"sent"`` or ``"undelivered: <why>"``. Both are written to the journal.
+
+    Args:
+        chat_available: what the posting's drawer said, when already read; ``None`` to let the chat page tell.
+        lang: the notice's language (default: the configured portal language).
+    """
+    settings: Settings = portal.settings
+    text = render_notice(kind, lang or settings.lang, posting_number=posting_number,
+                         tracking_number=tracking_number, carrier=carrier, templates_dir=settings.templates_dir)
+    why = unavailable_reason if chat_available is False else ""
+    if chat_available is not False:
+        try:
+            portal.open(ChatPage.url(settings.base_url, posting_number))
+            chat = ChatPage(portal.page, portal.lang)
+            chat.wait_loaded()
+            why = chat.unavailable_reason()
+            if not why:
+                chat.send(text)
+        except AbortRun:
+            raise
+        except AgentError as err:
+            why = f"sending failed: {err}"
+    delivered = not why
+    journal.add_notice(run_id, posting_number, kind, text, delivered, why or "")
+    if delivered:
+        logger.info("buyer notified through the portal chat")
+        return "sent"
+    logger.warning("notice kept as undelivered ({}); send it another way: ozon-rpa notify {}", why, posting_number)
+    return f"undelivered: {why or 'chat unavailable'}"

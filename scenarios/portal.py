@@ -1,0 +1,94 @@
+"""The agent's hands on the portal: navigation that notices sign-in pages, anti-bot pages and foreign hosts.
+
+Every scenario opens pages through :class:`Portal`, so that an expired session leads to a new sign-in and
+the anti-bot page stops the run (headless) or waits for a person (headed) wherever it shows up.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from agent.errors import AntiBotChallenge, ConfigError, PortalError, SessionExpired
+from agent.hosts import host_allowed
+from agent.otp import CodeSource
+from agent.settings import Settings
+from pages.challenge import challenge_shown, detect_lang
+from pages.labels import LABELS
+from pages.login_page import LoginPage
+from scenarios.login import sign_in
+
+#: How long a headed run waits for a person to clear the anti-bot page.
+PERSON_TIMEOUT_MS = 15 * 60 * 1000
+
+
+class Portal:
+    """One browser page on the seller portal, with the settings and the sign-in code source."""
+
+    def __init__(self, page: Page, settings: Settings, code_source: CodeSource | None) -> None:
+        self.page = page
+        self.settings = settings
+        self.code_source = code_source
+        self.lang: str = settings.lang
+        self.logins = 0
+
+    def url(self, path: str) -> str:
+        """An absolute URL on the portal."""
+        return f"{self.settings.base_url}{path}"
+
+    def open(self, url: str) -> None:
+        """Go to ``url``; sign in again when the portal asks, and stop on its anti-bot page.
+
+        Raises:
+            AntiBotChallenge: the challenge page is shown (headless), or a person did not clear it in time.
+            SessionExpired: the portal wants a sign-in and no code source is configured.
+            ConfigError: the portal sent us to a host that is not allowed.
+            PortalError: the page did not load.
+        """
+        self._goto(url)
+        if LoginPage(self.page, self.lang).is_current():
+            self.sign_in()
+            if self.page.url != url:  # the portal usually returns us there itself
+                self._goto(url)
+
+    def _goto(self, url: str) -> None:
+        if not host_allowed(url, self.settings.allowed_hosts):
+            raise ConfigError(f"refusing to open {url}: host not allowed")
+        try:
+            self.page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightError as err:
+            raise PortalError(f"cannot open {url}: {str(err).splitlines()[0]}") from err
+        if not host_allowed(self.page.url, self.settings.allowed_hosts):
+            raise ConfigError(f"the portal redirected to {self.page.url}, which is not an allowed host")
+        self.check_challenge()
+        self.lang = detect_lang(self.page, self.settings.lang)
+
+    def check_challenge(self) -> None:
+        """Stop (headless) or wait for a person (headed) when the anti-bot page is shown. Never pass it."""
+        if not challenge_shown(self.page):
+            return
+        if self.settings.headless:
+            raise AntiBotChallenge(
+                "the portal shows its anti-bot check («Доступ ограничен»). The run stopped and can be resumed; "
+                "run 'ozon-rpa login --interactive' so a person can clear it, then resume."
+            )
+        headings = [lb.antibot_heading for lb in LABELS.values()]
+        try:
+            self.page.wait_for_function(
+                "headings => !headings.includes(document.title.trim())"
+                " && !document.querySelector('[data-testid=antibot-challenge]')",
+                arg=headings, timeout=PERSON_TIMEOUT_MS,
+            )
+            self.page.wait_for_load_state("domcontentloaded")
+        except PlaywrightError as err:
+            raise AntiBotChallenge("nobody cleared the anti-bot check in time; the run can be resumed") from err
+
+    def sign_in(self) -> None:
+        """Sign in on the portal's sign-in page (we are on it)."""
+        if self.code_source is None:
+            raise SessionExpired("the session expired; run 'ozon-rpa login' (or --interactive)")
+        self.lang = detect_lang(self.page, self.settings.lang)
+        sign_in(self.page, self.settings.login, self.code_source, self.lang)
+        self.logins += 1
+        self.check_challenge()
+        self.lang = detect_lang(self.page, self.settings.lang)

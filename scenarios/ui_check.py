@@ -1,0 +1,106 @@
+"""Read-only check that every page object still finds its controls and labels on the target portal.
+
+It never saves and never sends: it opens the list, a posting's drawer, the edit dialog (then Cancel) and
+the buyer chat (without writing). A control it cannot find is reported as UI drift, naming the page object,
+the label it looked for and the language, with a screenshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
+
+from agent.errors import AgentError, UIDrift
+from pages.base import PageObject
+from pages.chat_page import ChatPage
+from pages.posting_drawer import PostingDrawer
+from pages.postings_list import PostingsListPage
+from pages.tracking_dialog import TrackingDialog
+from scenarios.portal import Portal
+
+CHECK_TIMEOUT_MS = 5_000
+#: Tabs where an editable (seller-delivered, in transit) posting is most likely found.
+EDITABLE_TABS = ("awaiting_deliver", "delivering")
+
+
+@dataclass
+class UICheckReport:
+    """What the read-only check found."""
+
+    lang: str = ""
+    checked: list[str] = field(default_factory=list)  # "PageObject: label"
+    drift: list[UIDrift] = field(default_factory=list)
+    screenshots: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No drift found."""
+        return not self.drift
+
+
+def _check(report: UICheckReport, obj: PageObject, controls: dict[str, Locator], shots: Path | None) -> None:
+    for label, locator in controls.items():
+        report.checked.append(f"{type(obj).__name__}: {label}")
+        try:
+            locator.first.wait_for(state="attached", timeout=CHECK_TIMEOUT_MS)
+        except PlaywrightError as err:
+            drift = UIDrift(type(obj).__name__, label, obj.lang, str(err).splitlines()[0])
+            report.drift.append(drift)
+            if shots is not None:
+                shots.mkdir(parents=True, exist_ok=True)
+                path = shots / f"drift-{type(obj).__name__}-{len(report.drift)}.png"
+                obj.page.screenshot(path=str(path))
+                report.screenshots.append(str(path))
+
+
+def check_ui(portal: Portal, screenshots_dir: Path | None = None) -> UICheckReport:
+    """Walk the portal read-only and check every page object's controls."""
+    settings = portal.settings
+    report = UICheckReport()
+    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path))
+    report.lang = portal.lang
+    listing = PostingsListPage(portal.page, portal.lang, CHECK_TIMEOUT_MS)
+    _check(report, listing, listing.controls(), screenshots_dir)
+    if report.drift:
+        return report
+    posting = _find_editable(portal, listing)
+    if posting is None:
+        report.notes.append("no editable posting found: drawer, dialog and chat not checked")
+        return report
+    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=posting))
+    drawer = PostingDrawer(portal.page, posting, portal.lang, CHECK_TIMEOUT_MS)
+    try:
+        drawer.wait_loaded()
+    except (AgentError, PlaywrightError) as err:
+        report.notes.append(f"drawer of {posting}: {err}")
+    _check(report, drawer, drawer.controls(), screenshots_dir)
+    if drawer.edit_button.count():
+        drawer.open_edit()
+        dialog = TrackingDialog(portal.page, portal.lang, CHECK_TIMEOUT_MS)
+        _check(report, dialog, dialog.controls(), screenshots_dir)
+        dialog.cancel()  # read-only: never Save
+    portal.open(ChatPage.url(settings.base_url, posting))
+    chat = ChatPage(portal.page, portal.lang, CHECK_TIMEOUT_MS)
+    _check(report, chat, chat.controls(), screenshots_dir)  # read-only: never Send
+    return report
+
+
+def _find_editable(portal: Portal, listing: PostingsListPage) -> str | None:
+    settings = portal.settings
+    for tab in EDITABLE_TABS:
+        portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, tab=tab))
+        listing.wait_loaded()
+        for number in listing.posting_numbers()[:10]:
+            portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=number))
+            drawer = PostingDrawer(portal.page, number, portal.lang, CHECK_TIMEOUT_MS)
+            try:
+                drawer.wait_loaded()
+            except AgentError:
+                continue
+            if drawer.edit_button.count():
+                return number
+    return None
