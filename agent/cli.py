@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from loguru import logger
 from pydantic import ValidationError
 from rich.console import Console
 
 from agent.errors import AbortRun, AgentError, ConfigError, InputError
 from agent.logs import configure_logging
-from agent.records import ExitCode, Outcome, exit_code_for
+from agent.records import ExitCode, Outcome
 from agent.settings import Settings
 
 app = typer.Typer(
@@ -28,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 class Ctx:

@@ -28,8 +28,11 @@ class Evidence:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def screenshot(self, page: Page, posting: str, name: str, mask: list[Locator]) -> str | None:
-        """Save a screenshot with ``mask`` painted over; returns its path relative to the run folder.
+    def screenshot(self, page: Page, posting: str, name: str, mask: list[Locator],
+                   element: Locator | None = None) -> str | None:
+        """Save a screenshot (of ``element``, else the page) with ``mask`` painted over.
+
+        Returns its path relative to the run folder.
 
         Evidence must never break a change: a failed screenshot is logged and skipped.
         """
@@ -37,8 +40,9 @@ class Evidence:
             return None
         path = self.folder(posting) / f"{name}.png"
         try:
-            page.screenshot(path=str(path), mask=mask, mask_color="#1f1f1f", animations="disabled",
-                            caret="hide", scale="css")
+            target = element if element is not None else page
+            target.screenshot(path=str(path), mask=mask, mask_color="#1f1f1f", animations="disabled",
+                              caret="hide", scale="css")
         except PlaywrightError as err:
             logger.warning("screenshot {} of {} failed: {}", name, posting, str(err).splitlines()[0])
             return None

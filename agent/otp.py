@@ -27,7 +27,8 @@ def sandbox_code_source(settings: Settings) -> CodeSource:
         url = f"{settings.base_url}/_sandbox/outbox"
         try:
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
-                sent = json.load(response)
+                body = json.load(response)
+            sent = body.get("messages", []) if isinstance(body, dict) else body
         except OSError as err:
             raise PortalError(f"cannot read the sandbox outbox: {err}") from err
         digits = "".join(c for c in login if c.isdigit())

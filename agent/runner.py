@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext
 
+from agent import tracking
 from agent.browser import find_browser, launched_browser
+from agent.errors import BusinessRuleError
 from agent.evidence import Evidence
 from agent.hosts import ensure_allowed
 from agent.journal import Journal, RunRecord
 from agent.otp import CodeSource, prompt_code_source, sandbox_code_source
-from agent import tracking
-from agent.errors import BusinessRuleError
 from agent.records import ChangeRequest, ChangeResult, Outcome
 from agent.session import new_context, save_state
 from agent.settings import Settings

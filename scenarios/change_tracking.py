@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from loguru import logger
-from playwright.sync_api import Locator
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from agent.errors import (
@@ -60,13 +59,13 @@ class ChangeJob:
         return self.portal.settings
 
 
-def _masks(job: ChangeJob, drawer: PostingDrawer) -> list[Locator]:
-    return [*drawer.personal_data(), PostingsListPage(job.portal.page, job.portal.lang).buyer_cells()]
-
-
 def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
-    masks = _masks(job, drawer) if drawer else [PostingsListPage(job.portal.page, job.portal.lang).buyer_cells()]
-    path = job.evidence.screenshot(job.portal.page, posting, name, masks)
+    """Evidence screenshot: the drawer alone (buyer data masked), or the whole page with the list's buyers masked."""
+    page = job.portal.page
+    if drawer is not None and drawer.root.count():
+        path = job.evidence.screenshot(page, posting, name, drawer.personal_data(), element=drawer.root)
+    else:
+        path = job.evidence.screenshot(page, posting, name, [PostingsListPage(page, job.portal.lang).buyer_cells()])
     if path:
         evidence.append(path)
 

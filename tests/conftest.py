@@ -1,0 +1,156 @@
+"""Shared fixtures: one real sandbox server per test process, a real Chromium, and the agent's settings.
+
+pytest-playwright's fixtures (``page``, ``browser``, ...) launch the browser that ``agent.browser`` finds.
+The agent itself runs its own Playwright; inside pytest it does so in a worker thread
+(:func:`run_in_thread`), because pytest-playwright's session keeps Playwright's loop on the main thread.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from agent.browser import find_browser, launch_options
+from agent.settings import Settings
+from fixtures.sandbox.config import SandboxConfig
+from fixtures.sandbox.server import SandboxServer
+
+T = TypeVar("T")
+DEFAULT_KNOBS = {"latency_ms": 0, "latency_jitter_ms": 0, "fail_rate": 0.0, "ack_loss_rate": 0.0,
+                 "session_ttl": 86400, "antibot_rate": 0.0, "list_delay_ms": 0, "chat_subscription": True}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--portal-lang", default="ru", choices=("ru", "en", "zh"),
+                     help="portal language for the flow suite (ru, en, zh)")
+    parser.addoption("--live", action="store_true", default=False,
+                     help="read-only mode for a real portal: never save, never send")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch whichever Chromium the agent finds (Playwright's own or the system's)."""
+    return {**browser_type_launch_args, **launch_options(find_browser())}
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    """One real sandbox back-office (uvicorn + SQLite file) per test process."""
+    with SandboxServer(SandboxConfig()) as server:
+        yield server
+
+
+class Oracle:
+    """The sandbox's ``/_sandbox/`` API, for tests only (the agent never calls it)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = httpx.Client(base_url=url, timeout=30)
+
+    def reset(self) -> None:
+        """Re-seed the data and restore every knob and label."""
+        self.http.post("/_sandbox/reset").raise_for_status()
+        self.configure(**DEFAULT_KNOBS)
+
+    def configure(self, **knobs: Any) -> dict[str, Any]:
+        """Change knobs at run time."""
+        response = self.http.post("/_sandbox/config", json=knobs)
+        response.raise_for_status()
+        return dict(response.json())
+
+    def posting(self, number: str) -> dict[str, Any]:
+        """The true state of one posting (with tracking history and messages)."""
+        response = self.http.get(f"/_sandbox/postings/{number}")
+        response.raise_for_status()
+        return dict(response.json())
+
+    def postings(self, **query: Any) -> list[dict[str, Any]]:
+        """Postings filtered by ``editable``, ``status``, ``limit``."""
+        response = self.http.get("/_sandbox/postings", params={k: str(v).lower() if isinstance(v, bool) else v
+                                                                for k, v in query.items()})
+        response.raise_for_status()
+        data = response.json()
+        return list(data["postings"] if isinstance(data, dict) else data)
+
+    def expire_sessions(self) -> None:
+        """End every session now."""
+        self.http.post("/_sandbox/expire-sessions").raise_for_status()
+
+    def set_label(self, lang: str, key: str, text: str) -> None:
+        """Change one visible label (to test UI-drift detection)."""
+        self.http.post("/_sandbox/labels", json={"lang": lang, "key": key, "text": text}).raise_for_status()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer) -> Iterator[Oracle]:
+    """The sandbox, freshly re-seeded with default knobs, and its oracle."""
+    oracle = Oracle(sandbox_server.url)
+    oracle.reset()
+    yield oracle
+    oracle.http.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(sandbox_server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A browser state signed in to the sandbox, made once per process by the agent itself."""
+    from agent.runner import workbench
+
+    state_dir = tmp_path_factory.mktemp("signed-in")
+    settings = Settings(base_url=sandbox_server.url, state_dir=state_dir, otp_source="sandbox", _env_file=None)
+
+    def sign_in() -> None:
+        with workbench(settings):
+            pass
+
+    run_in_thread(sign_in)
+    return settings.storage_state_path
+
+
+@pytest.fixture
+def agent_settings(sandbox: Oracle, tmp_path: Path, signed_in_state: Path) -> Settings:
+    """Settings for the agent against the sandbox, already signed in, with quick retries."""
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    shutil.copy(signed_in_state, state_dir / "storage-state.json")
+    return Settings(base_url=sandbox.url, state_dir=state_dir, otp_source="sandbox", retry_backoff_s=0.05,
+                    timeout_ms=10_000, _env_file=None)
+
+
+def run_in_thread(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a fresh thread (own Playwright) and return its result or raise its error."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = fn()
+        except BaseException as err:  # noqa: BLE001 - re-raised on the test's thread
+            box["error"] = err
+
+    thread = threading.Thread(target=target, name="agent")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def cli(agent_settings: Settings) -> Callable[..., Any]:
+    """Invoke ``ozon-rpa`` in-process (in a thread) with the agent's sandbox settings in the environment."""
+    runner = CliRunner()
+    env = {"OZON_RPA_BASE_URL": agent_settings.base_url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
+           "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "OZON_RPA_TIMEOUT_MS": "10000"}
+
+    def invoke(*args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Any:
+        from agent.cli import app
+
+        return run_in_thread(lambda: runner.invoke(app, list(args), env={**env, **(env_extra or {})}, input=input))
+
+    return invoke
