@@ -12,7 +12,7 @@ from rich.table import Table
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, settings_from
 from agent.errors import AbortRun, AgentError, InvalidTrackingNumber
 from agent.journal import Journal
-from agent.records import ChangeRequest, ExitCode, Lookup, Outcome, exit_code_for
+from agent.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
 from agent.runner import reject_before_browser, run_change, run_notify, validate_request, workbench
 
 
@@ -84,35 +84,34 @@ def change(
         request, warnings = validate_request(request)
     except InvalidTrackingNumber as err:
         run, result = reject_before_browser(settings, request, str(err))
-        _report(run.id, result.outcome, result.model_dump(), as_json)
+        _report(run.id, result, as_json)
         raise typer.Exit(ExitCode.SOME_FAILED) from None
-    for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     try:
-        with workbench(settings, ask_code) as bench:
+        with workbench(settings, ask_code, sign_in=False) as bench:
             run, result = run_change(bench, request)
     except AbortRun as err:
         fail(f"{err}\nThe posting is left pending; nothing was saved twice.", ExitCode.ABORTED)
     except AgentError as err:
         fail(str(err), exit_for(err))
     result.warnings = warnings + result.warnings
-    _report(run.id, result.outcome, result.model_dump(), as_json)
+    _report(run.id, result, as_json)
     raise typer.Exit(exit_code_for([result.outcome]))
 
 
-def _report(run_id: str, outcome: Outcome, data: dict[str, object], as_json: bool) -> None:
+def _report(run_id: str, result: ChangeResult, as_json: bool) -> None:
     if as_json:
-        print_json({"run": run_id, **data})
+        print_json({"run": run_id, **result.model_dump(mode="json")})
         return
-    style = outcome_style(outcome)
-    old, new = data.get("old_tracking") or "(none)", data.get("new_tracking") or "(none)"
-    console.print(f"[bold {style}]{outcome}[/] {data.get('posting_number') or ''}: {old} -> {new}", highlight=False)
-    if data.get("error"):
-        console.print(f"  why: {data['error']}", highlight=False)
-    if data.get("notified"):
-        console.print(f"  buyer notice: {data['notified']}", highlight=False)
-    console.print(f"  run {run_id}; evidence: {', '.join(map(str, data.get('evidence') or [])) or 'none'}",
-                  highlight=False)
+    style = outcome_style(result.outcome)
+    old, new = result.old_tracking or "(none)", result.new_tracking or "(none)"
+    console.print(f"[bold {style}]{result.outcome}[/] {result.posting_number}: {old} -> {new}", highlight=False)
+    if result.error:
+        console.print(f"  why: {result.error}", highlight=False)
+    for warning in result.warnings:
+        console.print(f"  [yellow]warning:[/] {warning}", highlight=False)
+    if result.notified:
+        console.print(f"  buyer notice: {result.notified}", highlight=False)
+    console.print(f"  run {run_id}; evidence: {', '.join(result.evidence) or 'none'}", highlight=False)
 
 
 @app.command()

@@ -77,6 +77,13 @@ CREATE TABLE IF NOT EXISTS notices (
     why TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS approvals (
+    plan_hash TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    planned_by TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS approvals_hash ON approvals(plan_hash);
 """
 
 
@@ -316,3 +323,20 @@ class Journal:
             sql += " AND delivered=?"
             params.append(int(delivered))
         return [dict(r) for r in self._exec(sql + " ORDER BY id DESC", params)]
+
+    # -- approvals -------------------------------------------------------------------------------------
+
+    def add_approval(self, plan_hash: str, approved_by: str, planned_by: str) -> None:
+        """Record that ``approved_by`` approved the plan with this content hash (made by ``planned_by``).
+
+        Approvals live here, not in the plan file, so that editing the file cannot forge one: an
+        approval names a hash, and an edited plan has another.
+        """
+        self._exec("INSERT INTO approvals (plan_hash, approved_by, planned_by, at) VALUES (?, ?, ?, ?)",
+                   (plan_hash, approved_by, planned_by, now_iso()))
+
+    def approvals(self, plan_hash: str) -> list[dict[str, Any]]:
+        """The approvals of a plan hash, oldest first."""
+        rows = self._exec("SELECT plan_hash, approved_by, planned_by, at FROM approvals WHERE plan_hash=?"
+                          " ORDER BY at, rowid", (plan_hash,))
+        return [dict(r) for r in rows]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from agent import tracking
 from agent.browser import find_browser, launched_browser
@@ -80,12 +81,11 @@ def workbench(settings: Settings, ask: Callable[[str], str] | None = None, *, si
             try:
                 if sign_in:
                     portal.open(PostingsListPage.url(settings.base_url, settings.postings_path))
-                    save_state(context, settings)
                 yield Workbench(settings, browser, context, portal, journal)
-                if sign_in:
-                    save_state(context, settings)
             finally:
-                context.close()
+                with suppress(PlaywrightError):  # a dead browser has no state to keep
+                    save_state(context, settings)  # even after an abort: the sign-in is still good
+                    context.close()
     finally:
         journal.close()
 
