@@ -105,6 +105,6 @@ def print_json(data: Any) -> None:
 
 
 # Commands live in their own modules; importing them registers them on ``app``.
-from agent import cli_change, cli_misc  # noqa: E402, F401
+from agent import cli_bulk, cli_change, cli_misc  # noqa: E402, F401
 
 __all__ = ["app", "main"]

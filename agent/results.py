@@ -60,11 +60,14 @@ class ResultRow(BaseModel):
 
 def _from_item(item: ItemRecord, plan_row: PlanRow | None) -> ResultRow:
     failed = item.outcome in (Outcome.REJECTED, Outcome.FAILED)
+    reason = item.error if failed or item.error else item.reason
+    if item.outcome == Outcome.PENDING and not item.request.pending and not item.error:
+        reason = _NOT_REACHED  # a pending change, as opposed to a posting whose carrier has no number yet
     return ResultRow(
         row_number=item.row_number, posting_number=item.posting_number,
         old_tracking=item.old_tracking or (plan_row.old_tracking if plan_row else ""),
         new_tracking=item.new_tracking, carrier=item.carrier or "", outcome=item.outcome,
-        reason=item.error if failed or item.error else item.reason, attempts=item.attempts,
+        reason=reason, attempts=item.attempts,
         evidence=list(item.evidence), notified=item.notified, warnings=list(item.warnings),
         original=dict(plan_row.original) if plan_row else {},
     )

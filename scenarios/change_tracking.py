@@ -8,13 +8,16 @@ have landed, and a posting must never be saved twice. Business problems are ``re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from agent.errors import (
     AbortRun,
+    AgentError,
     BusinessRuleError,
     DuplicateTrackingNumber,
     InvalidTrackingNumber,
@@ -52,6 +55,8 @@ class ChangeJob:
     warnings: list[str] = field(default_factory=list)
     #: Whether the posting was read once already (later reads are the "read before any retry").
     seen: bool = False
+    #: ``--confirm each``: asked (posting, old, new) before every save; False skips the posting.
+    confirm: Callable[[str, str, str], bool] | None = None
 
     @property
     def settings(self) -> Settings:
@@ -141,12 +146,30 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
             n = attempt.retry_state.attempt_number
             result.attempts = n
             try:
-                _attempt(job, request, result)
+                try:
+                    _attempt(job, request, result)
+                except PlaywrightError as err:  # a browser-level failure is a portal failure: retried
+                    raise PortalError(f"browser: {str(err).splitlines()[0]}") from err
             except (PortalError, SessionExpired) as err:
                 job.journal.record_attempt(job.run_id, job.seq, n, "error", str(err))
                 logger.warning("attempt {} failed: {}", n, err)
+                if n >= settings.retries and _landed_after_all(job, request, result):
+                    return
                 raise
             job.journal.record_attempt(job.run_id, job.seq, n, result.outcome.value)
+
+
+def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> bool:
+    """After the last failed attempt, one more read: a save whose answer was lost may have landed."""
+    try:
+        drawer, posting = open_posting(job.portal, result.posting_number)
+    except (AgentError, PlaywrightError):
+        return False
+    if not (job.seen and _same(posting, request) and posting.tracking_number != result.old_tracking):
+        return False
+    result.outcome = Outcome.CHANGED
+    _after_change(job, request, result, drawer, posting)
+    return True
 
 
 def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
@@ -175,6 +198,9 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         return
     if not posting.editable:
         raise NotEditable(f"not editable: {posting.not_editable_reason or 'the portal offers no edit control'}")
+    if job.confirm is not None and not job.confirm(number, posting.tracking_number, request.new_tracking):
+        result.outcome, result.error = Outcome.PENDING, "skipped by the operator"
+        return
     drawer.open_edit()
     dialog = TrackingDialog(job.portal.page, job.portal.lang)
     dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)

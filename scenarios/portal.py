@@ -6,6 +6,8 @@ the anti-bot page stops the run (headless) or waits for a person (headed) wherev
 
 from __future__ import annotations
 
+import threading
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -20,6 +22,8 @@ from scenarios.login import sign_in
 
 #: How long a headed run waits for a person to clear the anti-bot page.
 PERSON_TIMEOUT_MS = 15 * 60 * 1000
+#: One sign-in at a time across worker threads: each asks for a code, and codes must not cross.
+_SIGN_IN_LOCK = threading.Lock()
 
 
 class Portal:
@@ -88,7 +92,8 @@ class Portal:
         if self.code_source is None:
             raise SessionExpired("the session expired; run 'ozon-rpa login' (or --interactive)")
         self.lang = detect_lang(self.page, self.settings.lang)
-        sign_in(self.page, self.settings.login, self.code_source, self.lang)
+        with _SIGN_IN_LOCK:
+            sign_in(self.page, self.settings.login, self.code_source, self.lang)
         self.logins += 1
         self.check_challenge()
         self.lang = detect_lang(self.page, self.settings.lang)

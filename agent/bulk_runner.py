@@ -1,0 +1,209 @@
+"""Supervised bulk edits: plan (read-only), approve, apply with workers, resume, report.
+
+Top layer of ``agent/`` (with the CLI): it calls scenarios. The guarantees it keeps:
+
+- every input row is written to the journal (``pending``) before any work starts, and ends with an outcome;
+- a posting is never saved twice by one run: the journal's write-ahead mark tells a resume that a save may
+  have landed, and the change scenario reads the portal before any save after the first;
+- a stop (Ctrl-C, anti-bot page, circuit breaker) leaves the rest ``pending`` and the run resumable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loguru import logger
+
+from agent.bulk_workers import WorkerPool
+from agent.errors import InputError, PortalError, PostingNotFound
+from agent.evidence import Evidence
+from agent.inputs import read_rows
+from agent.journal import ItemRecord, Journal, RunRecord
+from agent.otp import CodeSource
+from agent.plan import Plan, apply_portal_state, check_approval, load_plan, plan_from_input, row_request
+from agent.records import ChangeResult, Outcome
+from agent.report import write_report
+from agent.results import result_rows, write_results
+from agent.settings import Settings
+from scenarios.change_tracking import ChangeJob, change_tracking
+from scenarios.find_posting import open_posting
+from scenarios.portal import Portal
+from scenarios.precheck import differences
+
+PLAN_COPY = "plan.json"
+ProgressFn = Callable[[ChangeResult], None]
+ConfirmFn = Callable[[str, str, str], bool]
+
+
+def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: CodeSource | None, workers: int = 2,
+              sheet: str | None = None, force: bool = False) -> Plan:
+    """Validate the input file, then read every posting's current state read-only, in parallel.
+
+    Raises:
+        InputError: the file cannot be read or lacks a required column (nothing touched).
+    """
+    input_file = read_rows(path, sheet=sheet, force=force)
+    plan = plan_from_input(input_file, base_url=settings.base_url, created_by=created_by)
+    to_read = [i for i, row in enumerate(plan.rows) if row.action != "rejected" and row.posting_number]
+    lock = threading.Lock()
+
+    def read_state(portal: Portal, index: int) -> None:
+        row = plan.rows[index]
+        try:
+            _, posting = open_posting(portal, row.posting_number)
+        except PostingNotFound:
+            updated = apply_portal_state(row, old_tracking="", current_carrier="", status="", editable=False,
+                                         found=False)
+        except PortalError as err:
+            updated = row.model_copy(update={"warnings": [*row.warnings, f"current state not read: {err}"]})
+        else:
+            updated = apply_portal_state(row, old_tracking=posting.tracking_number, current_carrier=posting.carrier,
+                                         status=posting.status, editable=posting.editable,
+                                         not_editable_reason=posting.not_editable_reason)
+            mismatch = differences(row_request(row), posting)
+            if mismatch and updated.action == "change":
+                updated = updated.model_copy(update={"action": "rejected",
+                                                     "why": "pre-check failed: " + "; ".join(mismatch)})
+        with lock:
+            plan.rows[index] = updated
+
+    outcome = WorkerPool[int](settings, workers, code_source).run(to_read, read_state)
+    if outcome.aborted:
+        raise outcome.aborted
+    return plan.seal()
+
+
+@dataclass
+class ApplyOutcome:
+    """How an apply ended."""
+
+    run: RunRecord
+    run_dir: Path
+    items: list[ItemRecord]
+    aborted: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def start_run(settings: Settings, journal: Journal, plan: Plan, *, operator: str) -> tuple[RunRecord, Path]:
+    """Open a bulk run: check the approval, copy the plan, write every row as pending, settle rejected rows."""
+    approved_by = check_approval(plan, journal, require_approval=settings.require_approval,
+                                 four_eyes=settings.four_eyes)
+    run = journal.start_run("bulk", operator=operator, base_url=settings.base_url, source=plan.source,
+                            plan_hash=plan.content_hash, approved_by=approved_by)
+    run_dir = settings.runs_dir / run.id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / PLAN_COPY).write_text(plan.model_dump_json(indent=2), encoding="utf-8")
+    journal.add_items(run.id, [row_request(row) for row in plan.rows])
+    for seq, row in enumerate(plan.rows):
+        if row.action == "rejected":
+            journal.finish_item(run.id, seq, ChangeResult(
+                posting_number=row.posting_number, outcome=Outcome.REJECTED, old_tracking=row.old_tracking,
+                new_tracking=row.new_tracking, carrier=row.carrier, error=row.why, warnings=row.warnings))
+    return run, run_dir
+
+
+def resume_run(settings: Settings, journal: Journal, run_id: str) -> tuple[RunRecord, Path, Plan]:
+    """Reopen a stopped or crashed run and its plan.
+
+    Raises:
+        InputError: no such run, or its plan copy is missing.
+    """
+    try:
+        run = journal.reopen_run(run_id)
+    except KeyError as err:
+        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+    run_dir = settings.runs_dir / run.id
+    plan_path = run_dir / PLAN_COPY
+    if not plan_path.exists():
+        raise InputError(f"run {run_id}: its plan copy {plan_path} is missing; cannot resume")
+    return run, run_dir, load_plan(plan_path)
+
+
+def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Path, plan: Plan, *,
+              code_source: CodeSource | None, workers: int = 1, max_rate: float | None = None,
+              progress: ProgressFn | None = None, confirm: ConfirmFn | None = None,
+              stop: threading.Event | None = None) -> ApplyOutcome:
+    """Work through the run's not-yet-done postings; write results and the report whatever happens."""
+    items = journal.items(run.id)
+    todo = [item for item in items if not item.done]
+    if confirm is not None:
+        workers = 1  # one question at a time
+    evidence = Evidence(run_dir, screenshots=settings.screenshots)
+    pool = WorkerPool[ItemRecord](settings, workers, code_source, stop or threading.Event(), max_rate)
+    breaker = _Breaker(settings.circuit_breaker, pool.stop)
+    logger.info("run {}: {} to do, {} already settled", run.id, len(todo), len(items) - len(todo))
+
+    def work(portal: Portal, item: ItemRecord) -> None:
+        job = ChangeJob(portal, journal, evidence, run.id, item.seq,
+                        save_may_have_landed=item.save_started_at is not None, confirm=confirm)
+        with logger.contextualize(run=run.id, posting=item.posting_number):
+            result = change_tracking(job, item.request)
+        breaker.record(result.outcome)
+        if progress is not None:
+            progress(result)
+
+    aborted = ""
+    try:
+        outcome = pool.run(todo, work)
+        if outcome.aborted:
+            aborted = str(outcome.aborted)
+        elif breaker.tripped:
+            aborted = breaker.message
+        elif outcome.crashed:
+            aborted = f"{len(outcome.crashed)} worker(s) stopped: {outcome.crashed[0]}"
+    except KeyboardInterrupt:
+        aborted = "stopped by a person (Ctrl-C)"
+    finally:
+        journal.finish_run(run.id, "aborted" if aborted or pool.stop.is_set() else "done", note=aborted)
+        final = journal.items(run.id)
+        write_outputs(journal.run(run.id), run_dir, plan, final)
+    if not aborted and any(i.outcome == Outcome.PENDING and not i.done for i in final):
+        aborted = "some postings were not reached"
+    counts = {o.value: sum(1 for i in final if i.outcome == o) for o in Outcome}
+    return ApplyOutcome(journal.run(run.id), run_dir, final, aborted, counts)
+
+
+def write_outputs(run: RunRecord, run_dir: Path, plan: Plan, items: list[ItemRecord]) -> tuple[Path, Path, Path]:
+    """(Re)build results.csv, results.xlsx and report.html of a run from the journal."""
+    rows = result_rows(plan, items)
+    csv_path, xlsx_path = write_results(run_dir, plan.columns, rows)
+    report = write_report(run_dir, run, rows, plan=plan)
+    return csv_path, xlsx_path, report
+
+
+def rebuild_report(settings: Settings, journal: Journal, run_id: str) -> Path:
+    """``ozon-rpa report RUN``: rebuild a run's outputs from the journal and its plan copy."""
+    try:
+        run = journal.run(run_id)
+    except KeyError as err:
+        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+    run_dir = settings.runs_dir / run.id
+    plan_path = run_dir / PLAN_COPY
+    plan = load_plan(plan_path) if plan_path.exists() else Plan(source=run.source)
+    return write_outputs(run, run_dir, plan, journal.items(run.id))[2]
+
+
+class _Breaker:
+    """Stops the run after K portal failures in a row (a broken portal should not eat the whole file)."""
+
+    def __init__(self, limit: int, stop: threading.Event) -> None:
+        self.limit = limit
+        self.stop = stop
+        self.in_a_row = 0
+        self.tripped = False
+        self._lock = threading.Lock()
+
+    @property
+    def message(self) -> str:
+        return f"circuit breaker: {self.limit} portal failures in a row; the run stopped and can be resumed"
+
+    def record(self, outcome: Outcome) -> None:
+        with self._lock:
+            self.in_a_row = self.in_a_row + 1 if outcome == Outcome.FAILED else 0
+            if self.in_a_row >= self.limit and not self.tripped:
+                self.tripped = True
+                logger.error(self.message)
+                self.stop.set()

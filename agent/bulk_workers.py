@@ -1,0 +1,127 @@
+"""Parallel workers for bulk runs: one thread per worker, each with its own Playwright, browser and context.
+
+Playwright's sync API belongs to the thread that started it, so every worker owns a whole browser. Workers
+pull tasks from one queue, stop taking new ones once ``stop`` is set (Ctrl-C, anti-bot page, circuit
+breaker), and always finish the task in hand.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+
+from agent.browser import find_browser, launched_browser
+from agent.errors import AbortRun, AgentError
+from agent.otp import CodeSource
+from agent.session import new_context
+from agent.settings import Settings
+from scenarios.portal import Portal
+
+T = TypeVar("T")
+
+
+class RateLimiter:
+    """At most ``per_minute`` starts a minute, spread evenly; waits wake up early when the run stops."""
+
+    def __init__(self, per_minute: float | None, stop: threading.Event) -> None:
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.stop = stop
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> bool:
+        """Wait for the next slot; False when the run stopped meanwhile."""
+        if not self.interval:
+            return not self.stop.is_set()
+        with self._lock:
+            slot = max(self._next, time.monotonic())
+            self._next = slot + self.interval
+        delay = slot - time.monotonic()
+        return not self.stop.wait(delay) if delay > 0 else not self.stop.is_set()
+
+
+@dataclass
+class PoolOutcome:
+    """Why a pool stopped early, if it did."""
+
+    aborted: AbortRun | None = None
+    crashed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WorkerPool(Generic[T]):
+    """Run ``work(portal, task)`` over tasks with N browser workers."""
+
+    settings: Settings
+    workers: int
+    code_source: CodeSource | None
+    stop: threading.Event = field(default_factory=threading.Event)
+    max_rate: float | None = None
+
+    def run(self, tasks: Sequence[T], work: Callable[[Portal, T], None]) -> PoolOutcome:
+        """Work through ``tasks``; returns when all are done or the run was stopped."""
+        todo: queue.Queue[T] = queue.Queue()
+        for task in tasks:
+            todo.put(task)
+        outcome = PoolOutcome()
+        limiter = RateLimiter(self.max_rate, self.stop)
+        lock = threading.Lock()
+
+        def worker(n: int) -> None:
+            try:
+                self._worker_loop(n, todo, work, limiter)
+            except AbortRun as err:
+                with lock:
+                    outcome.aborted = outcome.aborted or err
+                self.stop.set()
+            except (AgentError, PlaywrightError) as err:  # a browser that died: the others carry on
+                logger.error("worker {} stopped: {}", n, str(err).splitlines()[0])
+                with lock:
+                    outcome.crashed.append(str(err).splitlines()[0])
+
+        threads = [threading.Thread(target=worker, args=(n + 1,), name=f"worker-{n + 1}", daemon=True)
+                   for n in range(max(1, min(self.workers, len(tasks))))]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.25)  # short joins keep the main thread responsive to Ctrl-C
+        except KeyboardInterrupt:
+            logger.warning("stopping: finishing the postings in hand, the rest stay pending (Ctrl-C again to kill)")
+            self.stop.set()
+            for thread in threads:
+                thread.join()
+            raise
+        return outcome
+
+    def _worker_loop(self, n: int, todo: queue.Queue[T], work: Callable[[Portal, T], None],
+                     limiter: RateLimiter) -> None:
+        choice = find_browser(self.settings.browser_path)
+        with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms) as (
+            _, browser
+        ):
+            context = new_context(browser, self.settings)
+            if self.settings.screenshots:
+                context.tracing.start(screenshots=True, snapshots=True)
+            portal = Portal(context.new_page(), self.settings, self.code_source)
+            try:
+                while not self.stop.is_set():
+                    try:
+                        task = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    if not limiter.acquire():
+                        todo.put(task)  # not started: it stays for a resume
+                        return
+                    with logger.contextualize(worker=n):
+                        work(portal, task)
+            finally:
+                context.close()

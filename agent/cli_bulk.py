@@ -1,0 +1,209 @@
+"""``ozon-rpa bulk plan | approve | apply`` and ``ozon-rpa report``: supervised bulk edits."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from agent.bulk_runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
+from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, settings_from
+from agent.errors import AgentError, InputError
+from agent.journal import Journal, RunRecord
+from agent.plan import Plan, approve_plan, load_plan, save_plan
+from agent.records import ChangeResult, ExitCode, Outcome, exit_code_for
+from agent.runner import code_source_for, operator_name, workbench
+from agent.settings import Settings
+
+bulk = typer.Typer(help="Supervised bulk edits: plan, approve, apply (and resume).", no_args_is_help=True)
+app.add_typer(bulk, name="bulk")
+
+PLAN_SUFFIX = ".plan.json"
+
+
+def _is_plan(path: Path) -> bool:
+    return path.name.endswith(".json")
+
+
+def print_plan(plan: Plan, *, limit: int = 60) -> None:
+    """The plan's rows (old -> new, action, why) and a summary by action."""
+    table = Table("row", "posting", "old", "new", "carrier", "action", "why / warnings", title=f"plan of {plan.source}")
+    style = {"change": "green", "unchanged": "cyan", "pending": "magenta", "rejected": "yellow"}
+    for row in plan.rows[:limit]:
+        notes = "; ".join([row.why, *row.warnings]) if row.why else "; ".join(row.warnings)
+        table.add_row(str(row.row_number or ""), row.posting_number, row.old_tracking, row.new_tracking,
+                      row.carrier or "", f"[{style[row.action]}]{row.action}[/]", notes)
+    console.print(table)
+    if len(plan.rows) > limit:
+        console.print(f"... and {len(plan.rows) - limit} more rows (see the plan file)")
+    counts = plan.counts()
+    console.print("summary: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + f"; hash {plan.content_hash[:12]}")
+
+
+def _sign_in_first(settings: Settings) -> None:
+    """One sign-in before the workers start, so they share it instead of each asking for a code."""
+    with workbench(settings, ask_code):
+        pass
+
+
+@bulk.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-8 BOM, GBK) or XLSX of changes.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Plan file (default: FILE.plan.json).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers reading the portal.")] = 2,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    force: Annotated[bool, typer.Option(help="Accept numbers that fail their check digit.")] = False,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+) -> None:
+    """Validate FILE and read each posting's current state (read-only) into a plan file."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    try:
+        _sign_in_first(settings)
+        plan = make_plan(settings, file, created_by=operator_name(settings), workers=workers, sheet=sheet, force=force,
+                         code_source=code_source_for(settings, ask_code))
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    target = output or file.with_name(file.stem + PLAN_SUFFIX)
+    save_plan(plan, target)
+    print_plan(plan)
+    console.print(f"plan written to {target}; next: ozon-rpa bulk approve {target} --by NAME", highlight=False)
+
+
+@bulk.command("approve")
+def approve_command(
+    ctx: typer.Context,
+    plan_file: Annotated[Path, typer.Argument(help="The plan file to approve.")],
+    by: Annotated[str, typer.Option("--by", help="Who approves.")],
+) -> None:
+    """Record who approved this plan's exact content (its hash)."""
+    settings = settings_from(ctx)
+    journal = Journal(settings.journal_path)
+    try:
+        plan = load_plan(plan_file)
+        approve_plan(plan, journal, approved_by=by)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    print_plan(plan, limit=20)
+    console.print(f"approved by {by}: {plan_file} (hash {plan.content_hash[:12]})", highlight=False)
+
+
+@bulk.command("apply")
+def apply_command(
+    ctx: typer.Context,
+    source: Annotated[Path | None, typer.Argument(help="A plan file, or a raw CSV/XLSX (planned first).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before applying a raw file.")] = False,
+    confirm: Annotated[str | None, typer.Option(help="'each': show old -> new and ask before every save.")] = None,
+    resume: Annotated[str | None, typer.Option(help="Continue a stopped or crashed run.")] = None,
+    max_rate: Annotated[float | None, typer.Option(help="At most this many postings a minute.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+) -> None:
+    """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    if confirm not in (None, "each"):
+        fail("--confirm takes 'each'", ExitCode.BAD_INPUT)
+    journal = Journal(settings.journal_path)
+    try:
+        _sign_in_first(settings)
+        if resume:
+            run, run_dir, plan = resume_run(settings, journal, resume)
+        elif source is not None:
+            plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers)
+            run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings))
+        else:
+            raise InputError("give a plan or input file, or --resume RUN")
+        console.print(f"run {run.id}: {len(plan.rows)} rows; approved by {run.approved_by or 'nobody'}",
+                      highlight=False)
+        result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
+                                      confirm_each=confirm == "each")
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    print_summary(result)
+    if result.aborted:
+        raise typer.Exit(ExitCode.ABORTED)
+    raise typer.Exit(exit_code_for(i.outcome for i in result.items))
+
+
+def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int) -> Plan:
+    if _is_plan(source):
+        return load_plan(source)
+    plan = make_plan(settings, source, created_by=operator_name(settings), workers=workers, sheet=sheet,
+                     code_source=code_source_for(settings, ask_code))
+    print_plan(plan)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("applying a raw file needs a confirmation: add --yes, or plan and approve it first")
+        if not typer.confirm("Apply this plan?", default=False):
+            raise InputError("not applied: the person said no")
+    return plan
+
+
+def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
+                         workers: int, max_rate: float | None, confirm_each: bool) -> ApplyOutcome:
+    todo = sum(1 for item in journal.items(run_record.id) if not item.done)
+    counts = {o.value: 0 for o in Outcome}
+    lock = threading.Lock()
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}/min"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("applying", total=todo, counts="", rate="0")
+
+        def progress(result: ChangeResult) -> None:
+            with lock:
+                counts[result.outcome.value] += 1
+                elapsed = bar.tasks[task].elapsed or 0
+                done = sum(counts.values())
+                shown = " ".join(f"[{outcome_style(k)}]{k} {v}[/]" for k, v in counts.items() if v)
+                bar.update(task, advance=1, counts=shown, rate=f"{60 * done / elapsed:.0f}" if elapsed else "0")
+
+        def ask(posting: str, old: str, new: str) -> bool:
+            bar.stop()
+            answer = bool(typer.confirm(f"{posting}: {old or '(none)'} -> {new}. Save?", default=True))
+            bar.start()
+            return answer
+
+        return apply_run(settings, journal, run_record, run_dir, plan, code_source=code_source_for(settings, ask_code),
+                         workers=workers, max_rate=max_rate, progress=progress,
+                         confirm=ask if confirm_each else None)
+
+
+def print_summary(result: ApplyOutcome) -> None:
+    """Counts by outcome, where the report is, and how to resume."""
+    table = Table("outcome", "postings")
+    for outcome, count in result.counts.items():
+        if count:
+            table.add_row(f"[{outcome_style(outcome)}]{outcome}[/]", str(count))
+    console.print(table)
+    console.print(f"report:  {result.run_dir / 'report.html'}", highlight=False)
+    console.print(f"results: {result.run_dir / 'results.csv'} and results.xlsx", highlight=False)
+    if result.aborted:
+        console.print(f"[bold red]stopped:[/] {result.aborted}", highlight=False)
+        console.print(f"resume with: ozon-rpa bulk apply --resume {result.run.id}", highlight=False)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="The run id (see 'ozon-rpa history').")],
+) -> None:
+    """(Re)build a run's report.html and results files from the journal."""
+    settings = settings_from(ctx)
+    journal = Journal(settings.journal_path)
+    try:
+        path = rebuild_report(settings, journal, run_id)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    console.print(f"report: {path}", highlight=False)

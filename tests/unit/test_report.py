@@ -1,0 +1,77 @@
+"""report.html: one self-contained page listing every posting with its outcome and evidence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from agent.journal import RunRecord
+from agent.plan import Plan
+from agent.records import Outcome
+from agent.report import write_report
+from agent.results import ResultRow
+
+P1, P2, P3, P4 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1", "48173252-0036-1"
+
+
+def _run() -> RunRecord:
+    return RunRecord(id="20261126-073000-bulk-1a2b", kind="bulk", started_at="2026-11-26T07:30:00.000+00:00",
+                     finished_at="2026-11-26T07:31:05.000+00:00", status="done", operator="li.wei",
+                     approved_by="anna.petrova", base_url="http://127.0.0.1:8400", source="changes.csv")
+
+
+def _rows() -> list[ResultRow]:
+    return [
+        ResultRow(row_number=2, posting_number=P1, old_tracking="RR473124829GB", new_tracking="62009147017544",
+                  carrier="russian_post", outcome=Outcome.CHANGED, reason="物流商换单", attempts=1,
+                  evidence=[f"{P1}/before.png", f"{P1}/after.png"], notified="sent"),
+        ResultRow(row_number=3, posting_number=P2, new_tracking="RR473124829GB", outcome=Outcome.CHANGED, attempts=2),
+        ResultRow(row_number=4, posting_number=P3, new_tracking="X1", outcome=Outcome.REJECTED,
+                  reason="<script>alert('x')</script> & more"),
+        ResultRow(row_number=5, posting_number=P4, new_tracking="X2", outcome=Outcome.FAILED, reason="HTTP 503",
+                  attempts=3, evidence=[f"{P4}/trace.zip"]),
+    ]
+
+
+def _render(tmp_path: Path) -> str:
+    path = write_report(tmp_path, _run(), _rows(), plan=Plan(created_by="li.wei").seal())
+    assert path == tmp_path / "report.html"
+    return path.read_text(encoding="utf-8")
+
+
+def test_report_lists_every_posting(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    for posting in (P1, P2, P3, P4):
+        assert f'data-posting="{posting}"' in html
+
+
+def test_report_counts_outcomes(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    counts = dict(re.findall(r'class="badge o-\w+(?: zero)?" data-outcome="(\w+)"><b>(\d+)</b>', html))
+    assert counts == {"changed": "2", "unchanged": "0", "rejected": "1", "failed": "1", "pending": "0"}
+
+
+def test_report_links_evidence_by_relative_paths(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert f'<a href="{P1}/before.png"><img src="{P1}/before.png" loading="lazy"' in html
+    assert f'src="{P1}/after.png"' in html
+    assert f'href="{P4}/trace.zip">trace</a>' in html
+    assert str(tmp_path) not in html
+
+
+def test_report_escapes_html_in_reasons(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in html
+
+
+def test_report_names_who_ran_and_who_approved(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert "li.wei" in html and "anna.petrova" in html and "http://127.0.0.1:8400" in html
+    assert "changes.csv" in html and "物流商换单" in html
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "<script" not in html
