@@ -100,7 +100,8 @@ def launch_options(
     choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0
 ) -> dict[str, Any]:
     """Keyword arguments for ``BrowserType.launch`` (also pytest-playwright's launch args)."""
-    options: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
+    # The agent handles Ctrl-C itself (finish the posting in hand), so Playwright must not kill the browser.
+    options: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS), "handle_sigint": False}
     if choice.executable is not None:
         options["executable_path"] = str(choice.executable)
     if slow_mo_ms:

@@ -148,7 +148,9 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
     aborted = ""
     try:
         outcome = pool.run(todo, work)
-        if outcome.aborted:
+        if outcome.interrupted:
+            aborted = "stopped by a person (Ctrl-C)"
+        elif outcome.aborted:
             aborted = str(outcome.aborted)
         elif breaker.tripped:
             aborted = breaker.message

@@ -7,12 +7,14 @@ breaker), and always finish the task in hand.
 
 from __future__ import annotations
 
+import gc
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -53,6 +55,7 @@ class PoolOutcome:
 
     aborted: AbortRun | None = None
     crashed: list[str] = field(default_factory=list)
+    interrupted: bool = False  # a person pressed Ctrl-C
 
 
 @dataclass
@@ -78,29 +81,49 @@ class WorkerPool(Generic[T]):
             try:
                 self._worker_loop(n, todo, work, limiter)
             except AbortRun as err:
-                with lock:
-                    outcome.aborted = outcome.aborted or err
+                with lock:  # without its traceback: it holds this thread's Playwright frames
+                    outcome.aborted = outcome.aborted or err.with_traceback(None)
                 self.stop.set()
             except (AgentError, PlaywrightError) as err:  # a browser that died: the others carry on
                 logger.error("worker {} stopped: {}", n, str(err).splitlines()[0])
                 with lock:
                     outcome.crashed.append(str(err).splitlines()[0])
+            finally:
+                # Free this thread's Playwright objects here: greenlets freed later by another thread
+                # can crash the interpreter at exit.
+                gc.collect()
 
         threads = [threading.Thread(target=worker, args=(n + 1,), name=f"worker-{n + 1}", daemon=True)
                    for n in range(max(1, min(self.workers, len(tasks))))]
-        for thread in threads:
-            thread.start()
+        previous = self._catch_ctrl_c(outcome)
         try:
             for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.25)  # short joins keep the main thread responsive to Ctrl-C
-        except KeyboardInterrupt:
-            logger.warning("stopping: finishing the postings in hand, the rest stay pending (Ctrl-C again to kill)")
-            self.stop.set()
+                thread.start()
             for thread in threads:
-                thread.join()
-            raise
+                while thread.is_alive():
+                    thread.join(0.25)  # short joins keep the main thread responsive to signals
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         return outcome
+
+    def _catch_ctrl_c(self, outcome: PoolOutcome) -> Any:
+        """First Ctrl-C: stop taking postings, finish the ones in hand. Second: stop at once.
+
+        A handler instead of KeyboardInterrupt, because unwinding the main thread while workers hold
+        Playwright objects crashes the interpreter; workers must close their own browsers.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return None
+
+        def on_sigint(signum: int, frame: object) -> None:
+            if outcome.interrupted:
+                raise KeyboardInterrupt
+            outcome.interrupted = True
+            self.stop.set()
+            logger.warning("stopping: finishing the postings in hand; the rest stay pending (Ctrl-C again to kill)")
+
+        return signal.signal(signal.SIGINT, on_sigint)
 
     def _worker_loop(self, n: int, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                      limiter: RateLimiter) -> None:

@@ -185,8 +185,8 @@ def print_summary(result: ApplyOutcome) -> None:
         if count:
             table.add_row(f"[{outcome_style(outcome)}]{outcome}[/]", str(count))
     console.print(table)
-    console.print(f"report:  {result.run_dir / 'report.html'}", highlight=False)
-    console.print(f"results: {result.run_dir / 'results.csv'} and results.xlsx", highlight=False)
+    console.print(f"report:  {(result.run_dir / 'report.html').resolve()}", highlight=False)
+    console.print(f"results: {(result.run_dir / 'results.csv').resolve()} and results.xlsx", highlight=False)
     if result.aborted:
         console.print(f"[bold red]stopped:[/] {result.aborted}", highlight=False)
         console.print(f"resume with: ozon-rpa bulk apply --resume {result.run.id}", highlight=False)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from agent.browser import find_browser
-from agent.cli import app, console, fail, print_json, settings_from
+from agent.cli import app, console, exit_for, fail, print_json, settings_from
 from agent.errors import AgentError
 from agent.hosts import ensure_allowed
 from agent.records import ExitCode
@@ -92,4 +92,46 @@ def _print_checks(checks: list[tuple[str, bool, str]], as_json: bool) -> None:
     console.print(table)
 
 
-__all__ = ["fail"]
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "tracking-changes-gbk.csv"
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Option(help="Input file to apply.")] = SAMPLE,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
+) -> None:
+    """Start the sandbox, sign in, plan, approve and apply the sample file; print where the report is."""
+    from agent.bulk_runner import apply_run, make_plan, start_run
+    from agent.cli_bulk import print_plan, print_summary
+    from agent.journal import Journal
+    from agent.plan import approve_plan, save_plan
+    from agent.runner import code_source_for, operator_name, workbench
+    from fixtures.sandbox.config import SandboxConfig
+    from fixtures.sandbox.server import SandboxServer
+
+    base = settings_from(ctx)
+    with SandboxServer(SandboxConfig()) as server:
+        settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox",
+                                           "state_dir": base.state_dir / "demo"})
+        console.print(f"sandbox back-office: {server.url} (sign-in codes come from its outbox)", highlight=False)
+        journal = Journal(settings.journal_path)
+        try:
+            with workbench(settings):
+                pass
+            codes = code_source_for(settings, None)
+            plan = make_plan(settings, file, created_by=operator_name(settings), code_source=codes, workers=workers)
+            plan_path = settings.state_dir / "demo.plan.json"
+            save_plan(plan, plan_path)
+            print_plan(plan, limit=40)
+            approve_plan(plan, journal, approved_by="demo supervisor")
+            run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings))
+            result = apply_run(settings, journal, run, run_dir, plan, code_source=codes, workers=workers)
+        except AgentError as err:
+            fail(str(err), exit_for(err))
+        finally:
+            journal.close()
+    print_summary(result)
+    console.print("the rejected rows are the sample's deliberate mistakes (typo, not editable, missing, duplicate)")
+    raise typer.Exit(ExitCode.ABORTED if result.aborted else ExitCode.OK)

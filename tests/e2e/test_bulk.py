@@ -1,0 +1,300 @@
+"""``ozon-rpa bulk`` end to end: real files, the real CLI (in-process and as a real process), the real sandbox."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from agent.settings import Settings
+from tests.conftest import Oracle
+from tests.e2e.test_change import s10
+
+pytestmark = pytest.mark.e2e
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
+REPO = SAMPLES.parents[1]
+
+
+def results_of(settings: Settings) -> dict[str, dict[str, str]]:
+    """results.csv of the newest run, by row number."""
+    run_dir = max(settings.runs_dir.iterdir(), key=lambda p: p.name)
+    with open(run_dir / "results.csv", encoding="utf-8-sig", newline="") as handle:
+        return {row["row_number"]: row for row in csv.DictReader(handle)}
+
+
+def journal(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(settings.journal_path) as db:
+        return list(db.execute(sql))
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def mixed_rows(sandbox: Oracle, serial: int) -> tuple[list[list[str]], dict[str, str]]:
+    """Five rows: two good, one typo, one not editable, one missing; with the outcome each must get."""
+    good = sandbox.postings(editable=True, limit=20)
+    locked = sandbox.postings(editable=False, limit=1)[0]
+    typo = s10(serial + 2)
+    typo = typo[:10] + str((int(typo[10]) + 1) % 10) + typo[11:]
+    rows = [[good[0]["posting_number"], s10(serial), "china_post"],
+            [good[1]["posting_number"], s10(serial + 1), "cainiao"],
+            [good[2]["posting_number"], typo, "china_post"],
+            [locked["posting_number"], s10(serial + 3), "china_post"],
+            ["10000000-0000-1", s10(serial + 4), "china_post"]]
+    expected = {"2": "changed", "3": "changed", "4": "rejected", "5": "rejected", "6": "rejected"}
+    return rows, expected
+
+
+@pytest.mark.parametrize(
+    ("encoding", "header"),
+    [("gb18030", ["货件编号", "新单号", "物流公司"]),
+     ("utf-8-sig", ["Номер отправления", "Трек-номер", "Служба доставки"]),
+     ("utf-8", ["posting_number", "tracking_number", "carrier"])],
+    ids=["gbk-chinese-headers", "utf8-bom-russian-headers", "utf8-english-headers"],
+)
+def test_bulk_apply_should_give_each_row_its_outcome_in_every_encoding(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path, encoding: str,
+    header: list[str],
+) -> None:
+    rows, expected = mixed_rows(sandbox, 12_000_000 + 10 * len(encoding))
+    source = write_rows(tmp_path / "changes.csv", header, rows, encoding)
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "2")
+
+    assert result.exit_code == 1, result.output  # rejected rows make exit 1
+    outcomes = {n: row["outcome"] for n, row in results_of(agent_settings).items()}
+    assert outcomes == expected
+    for number, *_ in rows:
+        if number != "10000000-0000-1":
+            assert sandbox.posting(number)["save_count"] <= 1
+
+
+def test_bulk_apply_should_read_xlsx_with_numbers_stored_as_numbers(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    good = sandbox.postings(editable=True, limit=5)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Номер отправления", "Трек-номер", "Служба доставки", "Причина"])
+    sheet.append([good[0]["posting_number"], 62009147017544, "Почта России", "ошибка ввода"])  # a NUMBER cell
+    sheet.append([good[1]["posting_number"], s10(12_100_000), "China Post", "смена перевозчика"])
+    book.save(tmp_path / "changes.xlsx")
+
+    result = cli("bulk", "apply", str(tmp_path / "changes.xlsx"), "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert sandbox.posting(good[0]["posting_number"])["tracking_number"] == "62009147017544"
+    saved = openpyxl.load_workbook(max(agent_settings.runs_dir.iterdir()) / "results.xlsx").active
+    assert saved is not None
+    values = [[c.value for c in row] for row in saved.iter_rows()]
+    assert any("62009147017544" in row for row in values), "the 14-digit number stays text, digit for digit"
+
+
+def test_bulk_apply_of_the_sample_file_should_match_its_documented_outcomes(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
+) -> None:
+    result = cli("bulk", "apply", str(SAMPLES / "tracking-changes-gbk.csv"), "--yes", "--workers", "3")
+
+    assert result.exit_code == 1, result.output
+    outcomes = {n: row["outcome"] for n, row in results_of(agent_settings).items()}
+    assert len(outcomes) == 29
+    assert {n for n, o in outcomes.items() if o == "rejected"} == {"6", "12", "17", "22"}
+    assert [n for n, o in outcomes.items() if o == "unchanged"] == ["27"]
+    assert sum(o == "changed" for o in outcomes.values()) == 24
+    report = (max(agent_settings.runs_dir.iterdir()) / "report.html").read_text(encoding="utf-8")
+    assert "10512117-7006-1" in report and "before.png" in report
+
+
+def test_bulk_apply_should_end_every_row_and_save_at_most_once_when_the_portal_misbehaves(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    postings = sandbox.postings(editable=True, limit=16)
+    rows = [[p["posting_number"], s10(12_200_000 + i)] for i, p in enumerate(postings)]
+    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+    sandbox.configure(fail_rate=0.2, ack_loss_rate=0.1)
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "2",
+                 env_extra={"OZON_RPA_CIRCUIT_BREAKER": "50"})
+
+    assert result.exit_code in (0, 1), result.output
+    outcomes = journal(agent_settings, "SELECT outcome, finished_at FROM items")
+    assert len(outcomes) == len(rows)
+    assert all(o in ("changed", "failed") and done for o, done in outcomes), outcomes
+    for number, _new in rows:
+        truth = sandbox.posting(number)
+        assert truth["save_count"] <= 1, f"{number} saved {truth['save_count']} times"
+    changed = {r[0] for r in journal(agent_settings, "SELECT posting_number FROM items WHERE outcome='changed'")}
+    assert all(sandbox.posting(n)["tracking_number"] == new for n, new in rows if n in changed)
+
+
+def test_bulk_apply_should_refuse_an_unapproved_plan_when_approval_is_required(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    rows, _ = mixed_rows(sandbox, 12_300_000)
+    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number", "carrier"], rows[:2],
+                        "utf-8")
+    plan = tmp_path / "changes.plan.json"
+    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna"}
+    assert cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict).exit_code == 0
+
+    unapproved = cli("bulk", "apply", str(plan), env_extra=strict)
+    assert unapproved.exit_code == 2 and "approv" in unapproved.output
+
+    assert cli("bulk", "approve", str(plan), "--by", "anna", env_extra=strict).exit_code == 0
+    self_approved = cli("bulk", "apply", str(plan), env_extra=strict)
+    assert self_approved.exit_code == 2, "four eyes: the planner cannot approve their own plan"
+
+    plan.write_text(plan.read_text(encoding="utf-8").replace(rows[0][1], s10(12_300_009)), encoding="utf-8")
+    assert cli("bulk", "approve", str(plan), "--by", "boris", env_extra=strict).exit_code == 2, "edited plan"
+    assert all(sandbox.posting(r[0])["save_count"] == 0 for r in rows[:2])
+
+
+def test_bulk_apply_should_run_an_approved_plan(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    rows, _ = mixed_rows(sandbox, 12_400_000)
+    source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number", "carrier"], rows[:2], "utf-8")
+    plan = tmp_path / "c.plan.json"
+    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna"}
+    assert cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict).exit_code == 0
+    assert cli("bulk", "approve", str(plan), "--by", "boris", env_extra=strict).exit_code == 0
+
+    result = cli("bulk", "apply", str(plan), env_extra=strict)
+
+    assert result.exit_code == 0, result.output
+    assert journal(agent_settings, "SELECT approved_by FROM runs WHERE kind='bulk'") == [("boris",)]
+    assert all(sandbox.posting(r[0])["tracking_number"] == r[1] for r in rows[:2])
+
+
+def test_circuit_breaker_should_stop_the_run_resumably_after_failures_in_a_row(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    postings = sandbox.postings(editable=True, limit=8)
+    rows = [[p["posting_number"], s10(12_500_000 + i)] for i, p in enumerate(postings)]
+    source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+    sandbox.configure(fail_rate=1.0)
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1",
+                 env_extra={"OZON_RPA_CIRCUIT_BREAKER": "2", "OZON_RPA_RETRIES": "1"})
+
+    assert result.exit_code == 3, result.output
+    assert "circuit breaker" in result.output and "--resume" in result.output
+    outcomes = [o for (o,) in journal(agent_settings, "SELECT outcome FROM items ORDER BY seq")]
+    assert outcomes[:2] == ["failed", "failed"] and set(outcomes[2:]) == {"pending"}
+
+
+# -- a real process: killed, interrupted, resumed ------------------------------------------------------------
+
+
+@pytest.fixture
+def agent_env(agent_settings: Settings) -> dict[str, str]:
+    """Environment for ``python -m agent`` against the test's sandbox."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")}
+    return {**keep, "OZON_RPA_BASE_URL": agent_settings.base_url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
+            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.fixture
+def big_file(sandbox: Oracle, tmp_path: Path) -> Iterator[tuple[Path, list[list[str]]]]:
+    postings = sandbox.postings(editable=True, limit=14)
+    rows = [[p["posting_number"], s10(12_600_000 + i)] for i, p in enumerate(postings)]
+    yield write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number"], rows, "utf-8"), rows
+
+
+def start_agent(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "agent", *args], cwd=REPO, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def when_saved(sandbox: Oracle, rows: list[list[str]], count: int, then: Callable[[], None]) -> threading.Thread:
+    """Test-side watcher: once ``count`` postings were saved, do ``then`` (kill, interrupt, anti-bot)."""
+    def watch() -> None:
+        stop = threading.Event()
+        while not stop.wait(0.05):
+            saved = sum(sandbox.posting(n)["save_count"] for n, _ in rows)
+            if saved >= count:
+                then()
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def settle(sandbox: Oracle, agent_env: dict[str, str], run_id: str, rows: list[list[str]]) -> str:
+    """Resume the run to the end; check nothing was saved twice and every row is done."""
+    resumed = subprocess.run([sys.executable, "-m", "agent", "bulk", "apply", "--resume", run_id], cwd=REPO,
+                             env=agent_env, text=True, capture_output=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    for number, new in rows:
+        truth = sandbox.posting(number)
+        assert truth["tracking_number"] == new
+        assert truth["save_count"] == 1, f"{number} saved {truth['save_count']} times across the resume"
+    return resumed.stdout
+
+
+def the_run(settings: Settings) -> str:
+    return str(journal(settings, "SELECT id FROM runs WHERE kind='bulk'")[0][0])
+
+
+def test_a_run_killed_mid_way_should_resume_without_saving_any_posting_twice(
+    sandbox: Oracle, agent_settings: Settings, agent_env: dict[str, str], big_file: tuple[Path, list[list[str]]]
+) -> None:
+    source, rows = big_file
+    sandbox.configure(latency_ms=120)  # widen the window in which the kill lands mid-save
+    agent = start_agent(agent_env, "bulk", "apply", str(source), "--yes", "--workers", "2")
+    when_saved(sandbox, rows, 4, lambda: os.killpg(agent.pid, signal.SIGKILL)).join(timeout=240)
+    agent.wait(timeout=60)
+    assert agent.returncode == -signal.SIGKILL
+    sandbox.configure(latency_ms=0)
+
+    settle(sandbox, agent_env, the_run(agent_settings), rows)
+
+    outcomes = {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")}
+    assert outcomes == {"changed"}
+
+
+def test_ctrl_c_should_finish_the_posting_in_hand_and_leave_the_rest_pending(
+    sandbox: Oracle, agent_settings: Settings, agent_env: dict[str, str], big_file: tuple[Path, list[list[str]]]
+) -> None:
+    source, rows = big_file
+    agent = start_agent(agent_env, "bulk", "apply", str(source), "--yes", "--workers", "1")
+    when_saved(sandbox, rows, 2, lambda: agent.send_signal(signal.SIGINT)).join(timeout=240)
+    output, _ = agent.communicate(timeout=120)
+
+    assert agent.returncode == 3, output
+    outcomes = [o for (o,) in journal(agent_settings, "SELECT outcome FROM items ORDER BY seq")]
+    assert "pending" in outcomes and outcomes.count("changed") >= 2
+    assert all(o in ("changed", "pending") for o in outcomes)
+    settle(sandbox, agent_env, the_run(agent_settings), rows)
+
+
+def test_the_anti_bot_page_mid_run_should_stop_with_exit_3_and_resume_later(
+    sandbox: Oracle, agent_settings: Settings, agent_env: dict[str, str], big_file: tuple[Path, list[list[str]]]
+) -> None:
+    source, rows = big_file
+    agent = start_agent(agent_env, "bulk", "apply", str(source), "--yes", "--workers", "2")
+    when_saved(sandbox, rows, 3, lambda: sandbox.configure(antibot_rate=1.0)).join(timeout=240)
+    output, _ = agent.communicate(timeout=120)
+
+    assert agent.returncode == 3, output
+    assert "anti-bot" in output
+    assert "pending" in {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")}
+    sandbox.configure(antibot_rate=0.0)  # a person cleared it
+    settle(sandbox, agent_env, the_run(agent_settings), rows)
