@@ -132,8 +132,6 @@ class WorkerPool(Generic[T]):
             _, browser
         ):
             context = new_context(browser, self.settings)
-            if self.settings.screenshots:
-                context.tracing.start(screenshots=True, snapshots=True)
             portal = Portal(context.new_page(), self.settings, self.code_source)
             try:
                 while not self.stop.is_set():

@@ -29,7 +29,8 @@ class ChatPage(PageObject):
 
     def wait_loaded(self) -> None:
         """Wait until the chat shows its history (or why it is closed)."""
-        self._wait_visible(self.send_button.or_(self.unavailable), self.labels.chat_send)
+        # A closed chat shows both the (disabled) Send button and the reason: either will do.
+        self._wait_visible(self.send_button.or_(self.unavailable).first, self.labels.chat_send)
         self._wait_visible(self.log, self.labels.chat_log)
 
     def unavailable_reason(self) -> str:

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from agent.errors import PostingNotFound
 from agent.records import PostingSnapshot
 from pages.base import PageObject
+
+#: Every labelled field group of the drawer in one call: accessible name -> value text and data attributes.
+_READ_FIELDS = """root => {
+  const fields = {};
+  for (const group of root.querySelectorAll('[role=group]')) {
+    const ids = (group.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+    const name = ids.length
+      ? ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim()
+      : (group.getAttribute('aria-label') || '').trim();
+    const value = group.querySelector('dd');
+    if (name && value) fields[name] = {text: value.innerText.trim(), data: Object.assign({}, value.dataset)};
+  }
+  return fields;
+}"""
 
 
 class PostingDrawer(PageObject):
@@ -47,28 +63,37 @@ class PostingDrawer(PageObject):
         return "" if text == self.labels.tracking_not_set else text
 
     def read(self) -> PostingSnapshot:
-        """Everything the drawer shows about the posting, as plain data."""
+        """Everything the drawer shows about the posting, as plain data (a few round trips, not one per field)."""
         lb = self.labels
-        status = self.field(lb.field_status)
-        carrier = self.field(lb.field_carrier)
         try:
+            fields: dict[str, dict[str, Any]] = self.root.evaluate(_READ_FIELDS)
             items = self.items_table.get_by_test_id("item-row").evaluate_all(
                 "rows => rows.map(r => [r.cells[1].innerText.trim(), r.cells[2].innerText.trim()])"
             )
         except PlaywrightError as err:
             raise self._drift(lb.items_table, err) from err
+
+        def text(label: str) -> str:
+            return str(fields.get(label, {}).get("text", ""))
+
+        def data(label: str, key: str) -> str:
+            return str((fields.get(label, {}).get("data") or {}).get(key, ""))
+
+        if lb.field_tracking_number not in fields:
+            raise self._drift(lb.field_tracking_number)
+        tracking = text(lb.field_tracking_number)
         editable = self.edit_button.count() > 0
         chat_available = self.chat_button.count() > 0 and self.chat_button.is_enabled()
         return PostingSnapshot(
             posting_number=self.posting_number,
-            status=status.get_attribute("data-status") or "",
-            status_text=status.inner_text().strip(),
-            scheme=self.field(lb.field_scheme).get_attribute("data-scheme") or "",
-            carrier=carrier.get_attribute("data-carrier") or "",
-            carrier_text=carrier.inner_text().strip(),
-            tracking_number=self.tracking_number(),
-            buyer=self.field(lb.field_buyer).inner_text().strip(),
-            address=self.field(lb.field_address).inner_text().strip(),
+            status=data(lb.field_status, "status"),
+            status_text=text(lb.field_status),
+            scheme=data(lb.field_scheme, "scheme"),
+            carrier=data(lb.field_carrier, "carrier"),
+            carrier_text=text(lb.field_carrier),
+            tracking_number="" if tracking == lb.tracking_not_set else tracking,
+            buyer=text(lb.field_buyer),
+            address=text(lb.field_address),
             items={sku: int(qty) for sku, qty in items if qty.isdigit()},
             editable=editable,
             not_editable_reason="" if editable else self._note("not-editable-reason"),

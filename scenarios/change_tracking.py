@@ -89,7 +89,8 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
     context = job.portal.page.context
     result = ChangeResult(posting_number=request.posting_number, outcome=Outcome.PENDING,
                           new_tracking=request.new_tracking, carrier=request.carrier)
-    job.evidence.start_trace(context) if settings.screenshots else None
+    if settings.traces:
+        job.evidence.start_trace(context)
     failed = True
     try:
         _run(job, request, result)
@@ -98,7 +99,7 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
         _shot(job, result.posting_number or request.label, "error", None, result.evidence)
         raise
     finally:
-        if settings.screenshots:
+        if settings.traces:
             trace = job.evidence.stop_trace(context, result.posting_number or request.label, keep=failed)
             if trace:
                 result.evidence.append(trace)

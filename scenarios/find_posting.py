@@ -47,7 +47,9 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
         PostingNotFound: the portal has no such posting.
     """
     settings = portal.settings
-    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=posting_number))
+    # Filtering the list to the posting too spares the portal (and us) a 50-row page on every open.
+    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
+                                     postingDetails=posting_number))
     drawer = PostingDrawer(portal.page, posting_number, portal.lang)
     drawer.wait_loaded()
     return drawer, drawer.read()
