@@ -111,10 +111,8 @@ def resume_run(settings: Settings, journal: Journal, run_id: str) -> tuple[RunRe
     Raises:
         InputError: no such run, or its plan copy is missing.
     """
-    try:
-        run = journal.reopen_run(run_id)
-    except KeyError as err:
-        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+    _known_run(settings, journal, run_id)
+    run = journal.reopen_run(run_id)
     run_dir = settings.runs_dir / run.id
     plan_path = run_dir / PLAN_COPY
     if not plan_path.exists():
@@ -178,14 +176,18 @@ def write_outputs(run: RunRecord, run_dir: Path, plan: Plan, items: list[ItemRec
 
 def rebuild_report(settings: Settings, journal: Journal, run_id: str) -> Path:
     """``ozon-rpa report RUN``: rebuild a run's outputs from the journal and its plan copy."""
-    try:
-        run = journal.run(run_id)
-    except KeyError as err:
-        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+    run = _known_run(settings, journal, run_id)
     run_dir = settings.runs_dir / run.id
     plan_path = run_dir / PLAN_COPY
     plan = load_plan(plan_path) if plan_path.exists() else Plan(source=run.source)
     return write_outputs(run, run_dir, plan, journal.items(run.id))[2]
+
+
+def _known_run(settings: Settings, journal: Journal, run_id: str) -> RunRecord:
+    try:
+        return journal.run(run_id)
+    except KeyError as err:
+        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
 
 
 class _Breaker:

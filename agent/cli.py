@@ -30,13 +30,6 @@ app = typer.Typer(
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
-class Ctx:
-    """What the global options give every command."""
-
-    settings: Settings
-    overrides: dict[str, Any]
-
-
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -105,6 +98,6 @@ def print_json(data: Any) -> None:
 
 
 # Commands live in their own modules; importing them registers them on ``app``.
-from agent import cli_bulk, cli_change, cli_misc  # noqa: E402, F401
+from agent import cli_bulk, cli_change, cli_misc, cli_watch  # noqa: E402, F401
 
 __all__ = ["app", "main"]

@@ -60,11 +60,6 @@ class Workbench:
     portal: Portal
     journal: Journal
 
-    def new_portal(self) -> Portal:
-        """Another page (own context, same saved state) for a parallel worker on the same thread."""
-        context = new_context(self.browser, self.settings)
-        return Portal(context.new_page(), self.settings, self.portal.code_source)
-
 
 @contextmanager
 def workbench(settings: Settings, ask: Callable[[str], str] | None = None, *, sign_in: bool = True,

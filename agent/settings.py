@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     require_approval: bool = False
     four_eyes: bool = False
     templates_dir: Path | None = None
+    stuck_days: int = Field(default=10, ge=1, description="watch: days in one status that count as stuck")
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

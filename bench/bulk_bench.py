@@ -6,7 +6,7 @@ a plan that is not timed) and prints:
 
 - verified changes per minute (from the journal: first start to last finish of the run's postings);
 - median seconds per change (each posting's start to finish, as one worker sees it);
-- peak memory (RSS) of the agent's whole process tree: Python, the Playwright driver and every Chromium;
+- peak memory (PSS) of the agent's whole process tree: Python, the Playwright driver and every Chromium;
 - the floor: the sandbox's own server time and the API calls one change needs (with the latency knob).
 
     .venv/bin/python bench/bulk_bench.py [--workers 1 2 4] [--changes 200] [--latency-ms 50] [--no-traces]
@@ -42,8 +42,22 @@ def http(url: str, data: dict[str, object] | None = None) -> dict[str, object]:
         return dict(json.load(response))
 
 
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def tree_rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants, from /proc (Linux)."""
+    """Memory of a process and all its descendants, from /proc (Linux).
+
+    PSS (proportional set size) rather than RSS: Chromium's many processes share most of their pages, and
+    summing RSS would count those once per process.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -56,7 +70,7 @@ def tree_rss_kb(pid: int) -> int:
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         child = int(entry.name)
         children.setdefault(int(fields.get("PPid", "0").strip()), []).append(child)
-        rss[child] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+        rss[child] = _pss_kb(child)
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()

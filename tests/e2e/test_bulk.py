@@ -118,7 +118,7 @@ def test_bulk_apply_of_the_sample_file_should_match_its_documented_outcomes(
     assert [n for n, o in outcomes.items() if o == "unchanged"] == ["27"]
     assert sum(o == "changed" for o in outcomes.values()) == 24
     report = (max(agent_settings.runs_dir.iterdir()) / "report.html").read_text(encoding="utf-8")
-    assert "10512117-7006-1" in report and "before.png" in report
+    assert "10512117-7006-1" in report and "before.jpg" in report
 
 
 def test_bulk_apply_should_end_every_row_and_save_at_most_once_when_the_portal_misbehaves(

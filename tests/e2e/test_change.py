@@ -55,7 +55,7 @@ def test_change_should_save_verify_and_record_with_masked_evidence(
                                         " FROM items")
     assert rows[0][:5] == (posting["posting_number"], posting["tracking_number"], new, "changed", "carrier mix-up")
     evidence = json.loads(rows[0][5])
-    assert {Path(p).name for p in evidence} == {"before.png", "after.png"}
+    assert {Path(p).name for p in evidence} == {"before.jpg", "after.jpg"}
     run_dir = next(agent_settings.runs_dir.iterdir())
     assert all((run_dir / p).stat().st_size > 1000 for p in evidence)
     assert not list(run_dir.rglob("trace.zip")), "traces are kept only for failures"
