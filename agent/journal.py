@@ -1,5 +1,6 @@
 """The run journal: every run, every posting in it, every attempt and notice, in SQLite (WAL).
 
+Watch scans are runs of kind ``watch``; what each one flagged is in ``findings``.
 The journal is written *before* anything is reported: a row is added as ``pending`` when a run starts,
 ``save_started`` is stamped right before the Save click (so a resume after a crash knows the save may have
 landed and reads the portal first), and the outcome is written before the CLI or the report says it.
@@ -12,7 +13,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +85,15 @@ CREATE TABLE IF NOT EXISTS approvals (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS approvals_hash ON approvals(plan_hash);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL,
+    posting_number TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '',
+    tracking_number TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);
 """
 
 
@@ -339,4 +349,23 @@ class Journal:
         """The approvals of a plan hash, oldest first."""
         rows = self._exec("SELECT plan_hash, approved_by, planned_by, at FROM approvals WHERE plan_hash=?"
                           " ORDER BY at, rowid", (plan_hash,))
+        return [dict(r) for r in rows]
+
+    # -- findings of watch scans -----------------------------------------------------------------------
+
+    _FINDING_COLUMNS = ("posting_number", "rule", "detail", "status", "tracking_number")
+
+    def add_findings(self, run_id: str, findings: Sequence[Mapping[str, Any]]) -> None:
+        """Record what a watch scan flagged (one row per posting and reason), all at once."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO findings (run_id, posting_number, rule, detail, status, tracking_number)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(run_id, *(str(f.get(c, "")) for c in self._FINDING_COLUMNS)) for f in findings],
+            )
+
+    def findings(self, run_id: str) -> list[dict[str, Any]]:
+        """What a watch scan flagged, in the order it was recorded."""
+        rows = self._exec("SELECT posting_number, rule, detail, status, tracking_number FROM findings"
+                          " WHERE run_id=? ORDER BY rowid", (run_id,))
         return [dict(r) for r in rows]

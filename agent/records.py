@@ -77,10 +77,12 @@ class PostingSnapshot(BaseModel):
     posting_number: str
     status: str = ""  # code, e.g. ``delivering``
     status_text: str = ""
+    status_since: str = ""  # ISO 8601: when the posting entered its status ("" when the portal does not say)
     scheme: str = ""
     carrier: str = ""  # code
     carrier_text: str = ""
     tracking_number: str = ""  # empty when not set
+    ship_by: str = ""  # ISO 8601 shipment deadline ("" when the portal does not say)
     buyer: str = ""
     address: str = ""
     items: dict[str, int] = Field(default_factory=dict)  # SKU -> quantity
@@ -103,3 +105,13 @@ class ChangeResult(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     notified: str = ""  # "", "sent", "undelivered: <why>"
     warnings: list[str] = Field(default_factory=list)
+
+
+class ListedPosting(BaseModel):
+    """What the orders list shows of a posting in its row (no drawer opened)."""
+
+    posting_number: str
+    order_date: str = ""  # ISO 8601, "" when unreadable
+    status: str = ""  # code
+    carrier: str = ""  # code
+    tracking_number: str = ""  # empty when not set

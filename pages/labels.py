@@ -47,6 +47,7 @@ class Labels:
     drawer_not_found: str
     field_posting_number: str
     field_status: str
+    field_status_since: str
     field_scheme: str
     field_carrier: str
     field_tracking_number: str
@@ -103,6 +104,7 @@ LABELS: dict[str, Labels] = {
         drawer_not_found="Отправление не найдено",
         field_posting_number="Номер отправления",
         field_status="Статус",
+        field_status_since="В статусе с",
         field_scheme="Схема доставки",
         field_carrier="Служба доставки",
         field_tracking_number="Трек-номер",
@@ -154,6 +156,7 @@ LABELS: dict[str, Labels] = {
         drawer_not_found="Posting not found",
         field_posting_number="Posting number",
         field_status="Status",
+        field_status_since="In status since",
         field_scheme="Delivery scheme",
         field_carrier="Delivery service",
         field_tracking_number="Tracking number",
@@ -205,6 +208,7 @@ LABELS: dict[str, Labels] = {
         drawer_not_found="未找到该货件",
         field_posting_number="货件编号",
         field_status="状态",
+        field_status_since="进入该状态时间",
         field_scheme="配送方案",
         field_carrier="物流服务商",
         field_tracking_number="跟踪号",

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page
 from agent.errors import PostingNotFound
 from agent.records import PostingSnapshot
 from pages.base import PageObject
+from pages.dates import parse_iso, parse_shown_date
 
 #: Every labelled field group of the drawer in one call: accessible name -> value text and data attributes.
 _READ_FIELDS = """root => {
@@ -24,6 +25,13 @@ _READ_FIELDS = """root => {
   }
   return fields;
 }"""
+
+
+def _moment(iso: str, shown: str) -> str:
+    """An ISO moment from a field: its machine value when it carries one, else the date as shown (or "")."""
+    moment = parse_iso(iso) if iso else None
+    moment = moment or parse_shown_date(shown)
+    return moment.isoformat() if moment else ""
 
 
 class PostingDrawer(PageObject):
@@ -88,10 +96,12 @@ class PostingDrawer(PageObject):
             posting_number=self.posting_number,
             status=data(lb.field_status, "status"),
             status_text=text(lb.field_status),
+            status_since=_moment(data(lb.field_status_since, "since"), text(lb.field_status_since)),
             scheme=data(lb.field_scheme, "scheme"),
             carrier=data(lb.field_carrier, "carrier"),
             carrier_text=text(lb.field_carrier),
             tracking_number="" if tracking == lb.tracking_not_set else tracking,
+            ship_by=_moment(data(lb.field_ship_by, "shipBy"), text(lb.field_ship_by)),
             buyer=text(lb.field_buyer),
             address=text(lb.field_address),
             items={sku: int(qty) for sku, qty in items if qty.isdigit()},
@@ -104,6 +114,11 @@ class PostingDrawer(PageObject):
     def _note(self, test_id: str) -> str:
         note = self.root.get_by_test_id(test_id)
         return note.inner_text().strip() if note.count() else ""
+
+    def close(self) -> None:
+        """Close the drawer and wait until it is gone (the list behind it takes clicks again)."""
+        self.close_button.first.click()  # the drawer has two: the × in its header and the one at its foot
+        self.root.wait_for(state="hidden", timeout=self.timeout_ms)
 
     def open_edit(self) -> None:
         """Open the tracking-number dialog."""

@@ -7,7 +7,19 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Locator, Page
 
+from agent.records import ListedPosting
 from pages.base import PageObject
+from pages.dates import parse_shown_date
+
+#: What each row shows, in one call: codes from the status badge and carrier cell, the rest as text.
+_ROW_FACTS = """rows => rows.map(r => {
+  const status = r.querySelector('[data-status]');
+  const carrier = r.querySelector('[data-carrier]');
+  const tracking = r.querySelector('[data-testid=row-tracking]');
+  return {number: r.dataset.posting, date: r.cells.length > 1 ? r.cells[1].innerText.trim() : '',
+          status: status ? status.dataset.status : '', carrier: carrier ? carrier.dataset.carrier : '',
+          tracking: tracking ? tracking.innerText.trim() : ''};
+})"""
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,18 @@ class PostingsListPage(PageObject):
             "rows => rows.map(r => [r.dataset.posting, Array.from(r.cells).map(c => c.innerText.trim())])"
         )
         return [PostingRow(number, tuple(cells)) for number, cells in data]
+
+    def listed_postings(self) -> list[ListedPosting]:
+        """The rows shown, as facts: number, order date, status and carrier codes, tracking number."""
+        rows = self.rows.evaluate_all(_ROW_FACTS)
+        listed = []
+        for row in rows:
+            moment = parse_shown_date(row["date"])
+            tracking = "" if row["tracking"] == self.labels.tracking_not_set else row["tracking"]
+            listed.append(ListedPosting(posting_number=row["number"], order_date=moment.isoformat() if moment else "",
+                                        status=row["status"] or "", carrier=row["carrier"] or "",
+                                        tracking_number=tracking))
+        return listed
 
     def posting_numbers(self) -> list[str]:
         """The posting numbers of the rows shown."""

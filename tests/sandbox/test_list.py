@@ -118,3 +118,13 @@ def test_drawer_api_should_give_items_buyer_and_rules(seller: Seller, editable: 
     assert posting["buyer"]["phone"].startswith("+7 ")
     assert 1 <= len(posting["items"]) <= 3
     assert {"name", "sku", "quantity", "price"} <= set(posting["items"][0])
+
+
+def test_drawer_api_and_oracle_should_tell_since_when_the_posting_is_in_its_status(
+    seller: Seller, oracle: httpx.Client, editable: dict
+) -> None:
+    number = editable["posting_number"]
+    shown = seller.client.get(f"/api/postings/{number}").json()["posting"]
+    truth = oracle.get(f"/_sandbox/postings/{number}").json()
+    assert shown["status_since"] == truth["status_since"] == editable["status_since"]
+    assert truth["order_date"] <= truth["status_since"]

@@ -41,6 +41,7 @@ SANDBOX_KEY = {
     "drawer_not_found": "drawer.not_found",
     "field_posting_number": "field.posting_number",
     "field_status": "field.status",
+    "field_status_since": "field.status_since",
     "field_scheme": "field.scheme",
     "field_carrier": "field.carrier",
     "field_tracking_number": "field.tracking_number",

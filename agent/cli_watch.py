@@ -1,0 +1,152 @@
+"""Commands over time: ``watch`` (flag abnormal postings, once or on a schedule) and ``stats`` (change analytics)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.anomalies import Finding
+from agent.cli import app, ask_code, console, exit_for, fail, print_json, settings_from
+from agent.errors import AgentError
+from agent.journal import Journal
+from agent.records import ExitCode
+from agent.stats import ChangeStats, change_stats, stats_rows
+from agent.stats_report import write_stats_html
+from agent.watch_report import RULE_LABELS, by_posting
+from agent.watch_runner import DEFAULT_TABS, ScanResult
+from agent.watch_runner import watch as run_watch
+
+_EVERY = re.compile(r"(\d+(?:\.\d+)?)\s*([smh])")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_every(text: str) -> float:
+    """Seconds of an interval written ``30s``, ``10m`` or ``1h``.
+
+    Raises:
+        ValueError: any other form, or zero.
+    """
+    match = _EVERY.fullmatch(text.strip().lower())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"--every {text!r}: use a number with s, m or h, e.g. 30s, 10m, 1h")
+    return float(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Scan once and exit (the default).")] = False,
+    every: Annotated[str | None, typer.Option(help="Scan again every 30s / 10m / 1h until stopped.")] = None,
+    max_scans: Annotated[int | None, typer.Option(min=1, help="Stop after N scans (with --every).")] = None,
+    stuck_days: Annotated[int | None, typer.Option(min=1, help="Days in one status that count as stuck "
+                                                               "(OZON_RPA_STUCK_DAYS, default 10).")] = None,
+    all_tabs: Annotated[bool, typer.Option("--all-tabs", help="Scan the All tab, not only awaiting "
+                                                              "shipment and delivering.")] = False,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+) -> None:
+    """Scan order statuses read-only and flag abnormal postings. Exit 1 when anything is flagged, 0 when clean."""
+    settings = settings_from(ctx, otp_source=otp_source, stuck_days=stuck_days)
+    if once and every:
+        fail("give --once or --every, not both", ExitCode.BAD_INPUT)
+    every_s = None
+    if every:
+        try:
+            every_s = parse_every(every)
+        except ValueError as err:
+            fail(str(err), ExitCode.BAD_INPUT)
+
+    def show(result: ScanResult) -> None:
+        _print_scan(result.run_id, result.findings, result.facts.rows_seen, result.facts.drawers_read,
+                    result.facts.seconds, result.report, result.csv)
+
+    try:
+        outcome = run_watch(settings, ask_code, every_s=every_s, max_scans=max_scans,
+                            tabs=("all",) if all_tabs else DEFAULT_TABS, on_scan=show)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+        return
+    if outcome.aborted:
+        fail(f"{outcome.aborted}\nThe watch stopped; run it again once a person has cleared the check.",
+             ExitCode.ABORTED)
+    if outcome.interrupted:
+        console.print(f"stopped after {len(outcome.scans)} scan(s)")
+    raise typer.Exit(outcome.exit_code)
+
+
+def _print_scan(run_id: str, findings: list[Finding], rows: int, drawers: int, seconds: float, report: Path,
+                csv_path: Path) -> None:
+    flagged = by_posting(findings)
+    if flagged:
+        table = Table("posting", "status", "tracking", "why", title=f"scan {run_id}: {len(flagged)} flagged")
+        for p in flagged:
+            why = "\n".join(f"{RULE_LABELS[f.rule.value]}: {f.detail}" for f in p.findings)
+            table.add_row(p.posting_number, p.status, p.tracking_number or "—", why)
+        console.print(table)
+    else:
+        console.print(f"scan {run_id}: nothing abnormal", highlight=False)
+    console.print(f"  {rows} postings listed, {drawers} drawers opened, {seconds:.1f}s", highlight=False)
+    console.print(f"  report: {report}\n  csv: {csv_path}", highlight=False)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Only changes since this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or html.")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where the HTML goes "
+                                                                       "(default STATE_DIR/stats.html).")] = None,
+) -> None:
+    """Change analytics: per carrier and reason, repeat changes, failure causes, outcomes, time per change."""
+    settings = settings_from(ctx)
+    if fmt not in ("table", "csv", "json", "html"):
+        fail("--format must be table, csv, json or html", ExitCode.BAD_INPUT)
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            fail(f"--since {since!r}: use YYYY-MM-DD", ExitCode.BAD_INPUT)
+    journal = Journal(settings.journal_path)
+    try:
+        figures = change_stats(journal.history(since=since), since=since)
+    finally:
+        journal.close()
+    if fmt == "json":
+        print_json(figures.model_dump(mode="json"))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(("section", "key", "value"))
+        writer.writerows(stats_rows(figures))
+    elif fmt == "html":
+        path = write_stats_html(output or settings.state_dir / "stats.html", figures)
+        console.print(str(path), highlight=False, soft_wrap=True)
+    else:
+        _print_stats(figures)
+
+
+def _print_stats(figures: ChangeStats) -> None:
+    timing = figures.time_per_change
+    outcomes = ", ".join(f"{k} {v}" for k, v in figures.outcomes.items())
+    console.print(f"{figures.items} postings handled{' since ' + figures.since if figures.since else ''}: {outcomes}",
+                  highlight=False)
+    if timing.count:
+        console.print(f"time per change: average {timing.mean_s:.1f}s, median {timing.median_s:.1f}s "
+                      f"({timing.count} changes)", highlight=False)
+    for title, counts in (("changes per carrier", figures.by_carrier), ("changes per reason", figures.by_reason),
+                          ("postings changed more than once", figures.changed_more_than_once)):
+        if counts:
+            table = Table("key", "changes", title=title)
+            for c in counts:
+                table.add_row(c.key, str(c.count))
+            console.print(table)
+    if figures.failure_causes:
+        table = Table("outcome", "cause", "count", title="failure causes")
+        for cause in figures.failure_causes:
+            table.add_row(cause.outcome, cause.cause, str(cause.count))
+        console.print(table)
