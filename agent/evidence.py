@@ -55,7 +55,8 @@ class Evidence:
         try:
             context.tracing.start_chunk()
         except PlaywrightError:
-            context.tracing.start(screenshots=True, snapshots=True)
+            # DOM snapshots make the trace useful; a screencast would double the CPU and memory of a run.
+            context.tracing.start(screenshots=False, snapshots=True)
             context.tracing.start_chunk()
 
     def stop_trace(self, context: BrowserContext, posting: str, keep: bool) -> str | None:
