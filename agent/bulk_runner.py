@@ -136,7 +136,8 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
 
     def work(portal: Portal, item: ItemRecord) -> None:
         job = ChangeJob(portal, journal, evidence, run.id, item.seq,
-                        save_may_have_landed=item.save_started_at is not None, confirm=confirm)
+                        save_may_have_landed=item.save_started_at is not None, old_tracking_hint=item.old_tracking,
+                        confirm=confirm)
         with logger.contextualize(run=run.id, posting=item.posting_number):
             result = change_tracking(job, item.request)
         breaker.record(result.outcome)

@@ -22,7 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from agent.browser import find_browser, launched_browser
 from agent.errors import AbortRun, AgentError
 from agent.otp import CodeSource
-from agent.session import new_context
+from agent.session import new_context, save_state
 from agent.settings import Settings
 from scenarios.portal import Portal
 
@@ -133,6 +133,7 @@ class WorkerPool(Generic[T]):
         ):
             context = new_context(browser, self.settings)
             portal = Portal(context.new_page(), self.settings, self.code_source)
+            done = 0
             try:
                 while not self.stop.is_set():
                     try:
@@ -144,5 +145,12 @@ class WorkerPool(Generic[T]):
                         return
                     with logger.contextualize(worker=n):
                         work(portal, task)
+                    done += 1
+                    if done % self.settings.context_recycle == 0:
+                        # A long-lived page keeps growing in memory; a fresh context (same sign-in) does not.
+                        save_state(context, self.settings)
+                        context.close()
+                        context = new_context(browser, self.settings)
+                        portal = Portal(context.new_page(), self.settings, self.code_source)
             finally:
                 context.close()

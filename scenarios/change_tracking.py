@@ -50,8 +50,10 @@ class ChangeJob:
     evidence: Evidence
     run_id: str
     seq: int
-    #: A resumed posting whose save may already have landed (the journal's write-ahead mark).
+    #: A resumed posting whose save may already have landed (the journal's write-ahead mark) ...
     save_may_have_landed: bool = False
+    #: ... and the number it had before that save, as the journal recorded it.
+    old_tracking_hint: str = ""
     warnings: list[str] = field(default_factory=list)
     #: Whether the posting was read once already (later reads are the "read before any retry").
     seen: bool = False
@@ -179,7 +181,8 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     drawer, posting = open_posting(job.portal, number)
     if not job.seen:
         job.seen = True
-        result.old_tracking = posting.tracking_number
+        landed = job.save_may_have_landed and _same(posting, request)
+        result.old_tracking = job.old_tracking_hint if landed else posting.tracking_number
         if request.pending:
             _record_pending(job, request, result, posting, drawer)
             return

@@ -268,6 +268,9 @@ def test_a_run_killed_mid_way_should_resume_without_saving_any_posting_twice(
 
     outcomes = {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")}
     assert outcomes == {"changed"}
+    recorded = journal(agent_settings, "SELECT posting_number, old_tracking FROM items")
+    for number, old in recorded:  # the number before the change, even for a save that landed before the crash
+        assert old == sandbox.posting(number)["tracking_history"][0]["old"]
 
 
 def test_ctrl_c_should_finish_the_posting_in_hand_and_leave_the_rest_pending(
@@ -298,3 +301,20 @@ def test_the_anti_bot_page_mid_run_should_stop_with_exit_3_and_resume_later(
     assert "pending" in {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")}
     sandbox.configure(antibot_rate=0.0)  # a person cleared it
     settle(sandbox, agent_env, the_run(agent_settings), rows)
+
+
+def test_confirm_each_should_ask_before_every_save_and_skip_what_the_person_declines(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    postings = sandbox.postings(editable=True, limit=2)
+    rows = [[p["posting_number"], s10(12_700_000 + i)] for i, p in enumerate(postings)]
+    source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+
+    result = cli("bulk", "apply", str(source), "--yes", "--confirm", "each", input="y\nn\n")
+
+    assert result.exit_code == 3, result.output  # a declined posting stays pending: the run can be resumed
+    assert f"{rows[0][0]}:" in result.output and "Save?" in result.output
+    assert sandbox.posting(rows[0][0])["tracking_number"] == rows[0][1]
+    assert sandbox.posting(rows[1][0])["save_count"] == 0
+    outcomes = journal(agent_settings, "SELECT outcome, error FROM items ORDER BY seq")
+    assert outcomes == [("changed", ""), ("pending", "skipped by the operator")]
