@@ -17,16 +17,17 @@ def _timed(call: Any) -> float:
 
 
 def test_latency_should_slow_portal_requests_but_not_the_oracle(seller: Seller, oracle: httpx.Client) -> None:
-    oracle.post("/_sandbox/config", json={"latency_ms": 700, "latency_jitter_ms": 20}).raise_for_status()
-    assert _timed(lambda: seller.client.get("/api/postings")) >= 0.65
-    assert _timed(lambda: oracle.get("/_sandbox/config")) < 0.6
+    oracle.post("/_sandbox/config", json={"latency_ms": 2000, "latency_jitter_ms": 20}).raise_for_status()
+    assert _timed(lambda: seller.client.get("/api/postings")) >= 1.95
+    assert _timed(lambda: oracle.get("/_sandbox/config")) < 1.5  # generous: only "not slowed by the knob" matters
 
 
 def test_list_delay_should_slow_only_the_list(seller: Seller, oracle: httpx.Client,
                                              editable: dict[str, Any]) -> None:
-    oracle.post("/_sandbox/config", json={"list_delay_ms": 700}).raise_for_status()
-    assert _timed(lambda: seller.client.get("/api/postings")) >= 0.65
-    assert _timed(lambda: seller.client.get(f"/api/postings/{editable['posting_number']}")) < 0.6
+    oracle.post("/_sandbox/config", json={"list_delay_ms": 2000}).raise_for_status()
+    assert _timed(lambda: seller.client.get("/api/postings")) >= 1.95
+    drawer = f"/api/postings/{editable['posting_number']}"
+    assert _timed(lambda: seller.client.get(drawer)) < 1.5  # generous: only "not slowed by the knob" matters
 
 
 def test_fail_rate_one_should_answer_503_and_apply_nothing(seller: Seller, oracle: httpx.Client,
