@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from loguru import logger
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from agent import tracking
@@ -55,7 +55,6 @@ class Workbench:
     """A signed-in browser page on the portal, with the journal: what every command works with."""
 
     settings: Settings
-    browser: Browser
     context: BrowserContext
     portal: Portal
     journal: Journal
@@ -76,7 +75,7 @@ def workbench(settings: Settings, ask: Callable[[str], str] | None = None, *, si
             try:
                 if sign_in:
                     portal.open(PostingsListPage.url(settings.base_url, settings.postings_path))
-                yield Workbench(settings, browser, context, portal, journal)
+                yield Workbench(settings, context, portal, journal)
             finally:
                 with suppress(PlaywrightError):  # a dead browser has no state to keep
                     save_state(context, settings)  # even after an abort: the sign-in is still good

@@ -1,22 +1,59 @@
-"""Detection of the portal's anti-bot challenge page. We detect it; we never try to pass it."""
+"""Detection of the portal's anti-bot challenge page. We detect it; we never try to pass it.
+
+One JavaScript predicate serves both the check after every navigation and the wait for a person to clear
+the page, so the two can never disagree.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages.labels import LABELS, labels_for
 
+NAVIGATION_RETRIES = 3
+#: The challenge's heading (also its title) in every language.
+HEADINGS = sorted({lb.antibot_heading for lb in LABELS.values()})
+_CHALLENGE = ("(headings.includes(document.title.trim())"
+              " || !!document.querySelector('[data-testid=antibot-challenge]'))")
+_FACTS = f"headings => ({{lang: document.documentElement.lang || '', challenge: {_CHALLENGE}}})"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the agent checks after every navigation."""
+
+    lang: str  # ``ru``, ``en`` or ``zh``
+    challenge: bool  # the anti-bot page is shown
+
+
+def page_facts(page: Page, default_lang: str = "ru") -> PageFacts:
+    """The page's language (``<html lang>``) and whether it is the challenge, in one round trip.
+
+    The portal's own script may navigate away right after the page loads (to sign-in, when its API answers
+    401): then the new page is asked, once it has loaded.
+    """
+    for _ in range(NAVIGATION_RETRIES):
+        try:
+            facts = page.evaluate(_FACTS, HEADINGS)
+            break
+        except PlaywrightError as err:
+            if "context was destroyed" not in str(err) and "navigat" not in str(err):
+                raise
+            page.wait_for_load_state("domcontentloaded")
+    else:
+        facts = page.evaluate(_FACTS, HEADINGS)
+    return PageFacts(labels_for(str(facts["lang"]), default_lang)[0], bool(facts["challenge"]))
+
 
 def challenge_shown(page: Page) -> bool:
     """Whether the page is the anti-bot challenge («Доступ ограничен»), in any language."""
-    title = page.title().strip()
-    headings = {lb.antibot_heading for lb in LABELS.values()}
-    if title in headings:
-        return True
-    return page.get_by_test_id("antibot-challenge").count() > 0
+    return page_facts(page).challenge
 
 
-def detect_lang(page: Page, default: str = "ru") -> str:
-    """The portal language of the page in hand (from ``<html lang>``): ``ru``, ``en`` or ``zh``."""
-    html_lang = page.evaluate("document.documentElement.lang")
-    return labels_for(str(html_lang or ""), default)[0]
+def wait_until_cleared(page: Page, timeout_ms: float) -> None:
+    """Wait (headed runs) until a person has cleared the challenge and the portal page is back."""
+    page.wait_for_function(f"headings => !{_CHALLENGE}", arg=HEADINGS, timeout=timeout_ms)
+    page.wait_for_load_state("domcontentloaded")

@@ -15,8 +15,7 @@ from agent.errors import AntiBotChallenge, ConfigError, PortalError, SessionExpi
 from agent.hosts import host_allowed
 from agent.otp import CodeSource
 from agent.settings import Settings
-from pages.challenge import challenge_shown, detect_lang
-from pages.labels import LABELS
+from pages.challenge import page_facts, wait_until_cleared
 from pages.login_page import LoginPage
 from scenarios.login import sign_in
 
@@ -65,25 +64,24 @@ class Portal:
         if not host_allowed(self.page.url, self.settings.allowed_hosts):
             raise ConfigError(f"the portal redirected to {self.page.url}, which is not an allowed host")
         self.check_challenge()
-        self.lang = detect_lang(self.page, self.settings.lang)
 
     def check_challenge(self) -> None:
-        """Stop (headless) or wait for a person (headed) when the anti-bot page is shown. Never pass it."""
-        if not challenge_shown(self.page):
+        """Stop (headless) or wait for a person (headed) when the anti-bot page is shown. Never pass it.
+
+        Also notes the page's language: one round trip for both, after every navigation.
+        """
+        facts = page_facts(self.page, self.settings.lang)
+        self.lang = facts.lang
+        if not facts.challenge:
             return
         if self.settings.headless:
             raise AntiBotChallenge(
                 "the portal shows its anti-bot check («Доступ ограничен»). The run stopped and can be resumed; "
                 "run 'ozon-rpa login --interactive' so a person can clear it, then resume."
             )
-        headings = [lb.antibot_heading for lb in LABELS.values()]
         try:
-            self.page.wait_for_function(
-                "headings => !headings.includes(document.title.trim())"
-                " && !document.querySelector('[data-testid=antibot-challenge]')",
-                arg=headings, timeout=PERSON_TIMEOUT_MS,
-            )
-            self.page.wait_for_load_state("domcontentloaded")
+            wait_until_cleared(self.page, PERSON_TIMEOUT_MS)
+            self.lang = page_facts(self.page, self.settings.lang).lang
         except PlaywrightError as err:
             raise AntiBotChallenge("nobody cleared the anti-bot check in time; the run can be resumed") from err
 
@@ -91,9 +89,8 @@ class Portal:
         """Sign in on the portal's sign-in page (we are on it)."""
         if self.code_source is None:
             raise SessionExpired("the session expired; run 'ozon-rpa login' (or --interactive)")
-        self.lang = detect_lang(self.page, self.settings.lang)
+        self.lang = page_facts(self.page, self.settings.lang).lang
         with _SIGN_IN_LOCK:
             sign_in(self.page, self.settings.login, self.code_source, self.lang)
         self.logins += 1
         self.check_challenge()
-        self.lang = detect_lang(self.page, self.settings.lang)
