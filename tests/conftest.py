@@ -24,7 +24,8 @@ from fixtures.sandbox.server import SandboxServer
 
 T = TypeVar("T")
 DEFAULT_KNOBS = {"latency_ms": 0, "latency_jitter_ms": 0, "fail_rate": 0.0, "ack_loss_rate": 0.0,
-                 "session_ttl": 86400, "antibot_rate": 0.0, "list_delay_ms": 0, "chat_subscription": True}
+                 "session_ttl": 86400, "antibot_rate": 0.0, "list_delay_ms": 0, "chat_subscription": True,
+                 "save_mismatch_rate": 0.0, "save_mismatch": "drop", "hold_saves": False}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
