@@ -25,6 +25,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other OLE2 
 _DELIMITERS = (",", ";", "\t")
 _SEP_HINT = re.compile(r"sep=(.)\r?\n?")
 _MAX_BYTES = 50 * 1024 * 1024
+_WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 
 
 class Table(NamedTuple):
@@ -42,8 +44,9 @@ class Table(NamedTuple):
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """Read a CSV (any common encoding and delimiter) or an XLSX sheet as text cells.
 
-    The content decides, not the extension: sellers rename files, and a "CSV" saved by Excel
-    under .xlsx (or the other way round) is still read.
+    A known extension must match the content (:func:`check_content_matches`): a text file named .xlsx
+    is "not an Excel workbook", said as such, rather than read as CSV and reported as a file without
+    the right columns. A file with another extension (or none) is read as its content says.
 
     Args:
         path: the file.
@@ -68,12 +71,63 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         raise InputError(f"{name}: cannot read the file: {getattr(err, 'strerror', None) or err}") from err
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
+    check_content_matches(name, data)
     if data.startswith(_ZIP_MAGIC):
         return Table("xlsx", _read_xlsx(data, name, sheet))
     if data.startswith(_OLE_MAGIC):
         raise InputError(f"{name}: old Excel .xls format is not supported; save it as .xlsx or CSV")
     encoding, text = _decode(data, name)
     return Table(encoding, _read_csv(text, name))
+
+
+def _describe_content(data: bytes) -> str:
+    """What a file that is not what its name says holds, in words a seller understands."""
+    if data.startswith(_ZIP_MAGIC):
+        return "a zip archive (an Excel .xlsx workbook?)"
+    if data.startswith(_OLE_MAGIC):
+        return "an old Excel .xls workbook"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "a web page or XML (some shop systems export tables so)"
+    sample = data[:4096]
+    encodings = ("utf-16",) if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            text = sample.decode(encoding, errors="strict" if len(data) <= len(sample) else "ignore")
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+        if "\x00" not in text and controls <= max(2, len(text) // 100):
+            return "plain text (CSV?)"
+    return "binary data of an unknown kind"
+
+
+def check_content_matches(name: str, data: bytes) -> None:
+    """Refuse a file whose content does not match its extension, saying what it holds and what to do.
+
+    ``.xlsx``/``.xlsm`` must be a zip workbook, ``.xls`` the old OLE format (refused later as too old, but
+    with the right reason), ``.csv``/``.tsv``/``.txt`` text. Other extensions (or none) are not checked:
+    the content decides. A mismatch is refused rather than guessed around, because the seller then knows
+    which file they really gave (an export saved under the wrong name is often the wrong export).
+
+    Raises:
+        InputError: the content is of another kind than the extension says.
+    """
+    suffix = Path(name).suffix.lower()
+    is_zip, is_ole = data.startswith(_ZIP_MAGIC), data.startswith(_OLE_MAGIC)
+    if suffix in _WORKBOOK_SUFFIXES and not is_zip:
+        what = _describe_content(data)
+        hint = ("rename it to .csv" if what.startswith("plain text")
+                else "open it in Excel and save it as an .xlsx workbook (or as CSV)")
+        raise InputError(f"{name}: not an Excel workbook: the file holds {what}, not an .xlsx workbook; {hint}")
+    if suffix == ".xls" and not is_ole:
+        what = _describe_content(data)
+        hint = "rename it to .xlsx" if is_zip else "open it in Excel and save it as .xlsx (or as CSV)"
+        raise InputError(f"{name}: not an Excel .xls workbook: the file holds {what}; {hint}")
+    if suffix in _TEXT_SUFFIXES and (is_zip or is_ole):
+        what = _describe_content(data)
+        hint = "rename it to .xlsx" if is_zip else "open it in Excel and save it as .xlsx or CSV"
+        raise InputError(f"{name}: not a {suffix[1:].upper()} text file: the file holds {what}; {hint}")
 
 
 def _not_readable(name: str) -> InputError:

@@ -145,9 +145,43 @@ def test_read_rows_should_read_the_named_sheet(tmp_path: Path) -> None:
         read_rows(path, sheet="Nope")
 
 
-def test_read_rows_should_read_a_csv_even_when_it_is_named_xlsx(tmp_path: Path) -> None:
+def test_read_rows_should_say_a_csv_named_xlsx_is_not_an_excel_workbook(tmp_path: Path) -> None:
     path = _csv(tmp_path, f"posting_number,tracking_number\n{P1},{S10}\n", name="orders.xlsx")
-    assert [r.tracking_number for r in read_rows(path).rows] == [S10]
+    with pytest.raises(InputError, match=r"^orders.xlsx: not an Excel workbook: .*plain text.*rename it to .csv"):
+        read_rows(path)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("orders.xlsx", b"not a zip", r"orders.xlsx: not an Excel workbook: the file holds plain text"),
+    ("orders.xlsx", "货件编号,新单号\n".encode("gbk"), r"orders.xlsx: not an Excel workbook: .*plain text"),
+    ("orders.xlsx", b"<html><body><table><tr><td>x</td></tr></table>",
+     r"orders.xlsx: not an Excel workbook: the file holds a web page.*save it as an .xlsx"),
+    ("orders.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+     r"orders.xlsx: not an Excel workbook: the file holds binary data"),
+    ("orders.xlsm", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+     r"orders.xlsm: not an Excel workbook: the file holds an old Excel .xls workbook"),
+    ("orders.xls", f"posting_number\ttracking_number\n{P1}\t{S10}\n".encode(),
+     r"orders.xls: not an Excel .xls workbook: the file holds plain text"),
+    ("orders.xls", b"PK\x03\x04rest", r"orders.xls: .*zip archive.*rename it to .xlsx"),
+    ("orders.csv", b"PK\x03\x04" + b"\x00" * 50, r"orders.csv: not a CSV text file: .*zip archive.*rename it to .xlsx"),
+    ("orders.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+     r"orders.txt: not a TXT text file: the file holds an old Excel .xls workbook"),
+], ids=["text-as-xlsx", "gbk-text-as-xlsx", "html-as-xlsx", "png-as-xlsx", "xls-as-xlsm", "tsv-as-xls",
+        "xlsx-as-xls", "workbook-as-csv", "xls-as-txt"])
+def test_read_rows_should_refuse_content_that_does_not_match_the_extension(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=expected):
+        read_rows(path)
+
+
+def test_read_rows_should_let_the_content_decide_for_other_extensions(tmp_path: Path) -> None:
+    text_path = _csv(tmp_path, f"posting_number,tracking_number\n{P1},{S10}\n", name="orders.export")
+    book_path = _xlsx(tmp_path, [["posting_number", "tracking_number"], [P2, RP]], name="orders")
+    assert [r.tracking_number for r in read_rows(text_path).rows] == [S10]
+    assert [r.tracking_number for r in read_rows(book_path).rows] == [RP]
 
 
 def test_read_rows_should_refuse_a_legacy_xls_file(tmp_path: Path) -> None:
