@@ -1,7 +1,9 @@
 """Finding and launching a browser: the one place that knows where Chromium lives.
 
-Order of preference: ``OZON_RPA_BROWSER_PATH``; Playwright's own bundled Chromium when it was installed;
-a system Chromium (Debian's ``/usr/bin/chromium`` and friends). The CLI, the test-suite's
+Order of preference: a remote browser when ``OZON_RPA_BROWSER_ENDPOINT`` names one (a ``ws://`` endpoint of
+``playwright run-server`` or of a browser farm that speaks Playwright's protocol, reached through
+``BrowserType.connect``); else ``OZON_RPA_BROWSER_PATH``; Playwright's own bundled Chromium when it was
+installed; a system Chromium (Debian's ``/usr/bin/chromium`` and friends). The CLI, the test-suite's
 ``browser_type_launch_args`` fixture and the runner all call :func:`launch_options`.
 
 Run ``python -m agent.browser`` to print what was found (exit 1 and an install hint when nothing is).
@@ -9,6 +11,7 @@ Run ``python -m agent.browser`` to print what was found (exit 1 and an install h
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -19,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from agent.errors import ConfigError
+from agent.settings import Settings
 
 #: Without these, Chromium keeps trying to reach Google's services (and fails on a closed network).
 QUIET_ARGS = ("--disable-background-networking", "--disable-component-update", "--no-first-run")
@@ -37,13 +42,24 @@ INSTALL_HINT = (
 class BrowserChoice:
     """Which browser will be launched and why."""
 
-    executable: Path | None  # None: let Playwright pick its default
-    source: str  # "settings", "playwright", "system"
+    executable: Path | None  # None: let Playwright pick its default (or the remote host's own)
+    source: str  # "settings", "playwright", "system", "remote"
+    #: A remote browser's ``ws://`` endpoint: the browser runs there, this host only drives it.
+    endpoint: str | None = None
+    #: For a remote ``playwright run-server --unsafe``: the Chromium to launch *on that host*.
+    remote_executable: str | None = None
 
     def describe(self) -> str:
         """One line for people: what and where."""
+        if self.endpoint:
+            return f"{_without_secrets(self.endpoint)} (remote)"
         where = str(self.executable) if self.executable else "Playwright's bundled Chromium"
         return f"{where} ({self.source})"
+
+
+def _without_secrets(endpoint: str) -> str:
+    """The endpoint without its query (browser farms put access tokens there)."""
+    return endpoint.split("?", 1)[0]
 
 
 def _playwright_cache() -> Path:
@@ -73,15 +89,23 @@ def _bundled_chromium() -> Path | None:
     return max(found, key=str) if found else None
 
 
-def find_browser(browser_path: Path | None = None) -> BrowserChoice:
+def find_browser(browser_path: Path | None = None, *, endpoint: str | None = None,
+                 remote_executable: str | None = None) -> BrowserChoice:
     """Find a Chromium to drive.
 
     Args:
         browser_path: an explicit executable (``OZON_RPA_BROWSER_PATH``); it must exist.
+        endpoint: a remote browser's ``ws://``/``wss://`` endpoint (``OZON_RPA_BROWSER_ENDPOINT``); when given,
+            nothing is looked up on this host.
+        remote_executable: the Chromium to launch on the remote host (``OZON_RPA_REMOTE_BROWSER_PATH``).
 
     Raises:
         ConfigError: nothing usable was found; the message says what to install.
     """
+    if endpoint:
+        if not endpoint.startswith(("ws://", "wss://")):
+            raise ConfigError(f"OZON_RPA_BROWSER_ENDPOINT must be a ws:// or wss:// address, not {endpoint!r}")
+        return BrowserChoice(None, "remote", endpoint=endpoint, remote_executable=remote_executable)
     if browser_path is not None:
         if not browser_path.exists():
             raise ConfigError(f"OZON_RPA_BROWSER_PATH={browser_path} does not exist.\n{INSTALL_HINT}")
@@ -113,13 +137,46 @@ def launch_options(
 def launched_browser(
     choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0
 ) -> Iterator[tuple[Playwright, Browser]]:
-    """Start Playwright and a Chromium; close both on the way out, whatever happens."""
+    """Start Playwright and a Chromium (or connect to a remote one); close both on the way out, whatever happens."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(**launch_options(choice, headless=headless, slow_mo_ms=slow_mo_ms))
+        if choice.endpoint:
+            browser = connect_remote(p, choice, headless=headless, slow_mo_ms=slow_mo_ms)
+        else:
+            browser = p.chromium.launch(**launch_options(choice, headless=headless, slow_mo_ms=slow_mo_ms))
         try:
             yield p, browser
         finally:
             browser.close()
+
+
+def connect_remote(p: Playwright, choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0) -> Browser:
+    """Drive a Chromium that runs on another host (``playwright run-server``, a browser farm).
+
+    ``playwright run-server`` launches one browser per connection with the options of the
+    ``x-playwright-launch-options`` header; it honours ``args`` and ``executablePath`` only when started with
+    ``--unsafe``. Client and server must run the same Playwright minor version.
+
+    Raises:
+        ConfigError: the endpoint cannot be reached or refused the connection.
+    """
+    assert choice.endpoint is not None  # only called for a remote choice
+    wanted: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
+    if choice.remote_executable:
+        wanted["executablePath"] = choice.remote_executable
+    try:
+        return p.chromium.connect(choice.endpoint, slow_mo=slow_mo_ms or None,
+                                  headers={"x-playwright-launch-options": json.dumps(wanted)})
+    except PlaywrightError as err:
+        raise ConfigError(
+            f"cannot use the remote browser at {_without_secrets(choice.endpoint)}: {str(err).splitlines()[0]}. "
+            "Is `playwright run-server` (same Playwright version) running there?"
+        ) from err
+
+
+def choose_browser(settings: Settings) -> BrowserChoice:
+    """The browser the settings ask for: remote, explicit, Playwright's own or the system's."""
+    return find_browser(settings.browser_path, endpoint=settings.browser_endpoint,
+                        remote_executable=settings.remote_browser_path)
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.browser import find_browser, launched_browser
+from agent.browser import choose_browser, launched_browser
 from agent.errors import AbortRun, AgentError
 from agent.otp import CodeSource
 from agent.session import new_context, save_state
@@ -127,7 +127,7 @@ class WorkerPool(Generic[T]):
 
     def _worker_loop(self, n: int, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                      limiter: RateLimiter) -> None:
-        choice = find_browser(self.settings.browser_path)
+        choice = choose_browser(self.settings)
         with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms) as (
             _, browser
         ):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.browser import find_browser
+from agent.browser import choose_browser
 from agent.cli import app, console, exit_for, fail, print_json, settings_from
 from agent.errors import AgentError
 from agent.hosts import ensure_allowed
@@ -56,7 +56,7 @@ def doctor(
     settings = settings_from(ctx, otp_source=otp_source)
     checks: list[tuple[str, bool, str]] = []
     try:
-        checks.append(("browser", True, find_browser(settings.browser_path).describe()))
+        checks.append(("browser", True, choose_browser(settings).describe()))
         ensure_allowed(settings)
         checks.append(("settings", True, f"{settings.base_url} (lang {settings.lang}, state {settings.state_dir})"))
     except AgentError as err:

@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from agent import tracking
-from agent.browser import find_browser, launched_browser
+from agent.browser import choose_browser, launched_browser
 from agent.errors import BusinessRuleError
 from agent.evidence import Evidence
 from agent.hosts import ensure_allowed
@@ -65,7 +65,7 @@ def workbench(settings: Settings, ask: Callable[[str], str] | None = None, *, si
               fresh: bool = False) -> Iterator[Workbench]:
     """Launch the browser, open the portal, sign in when needed, and save the state on the way out."""
     ensure_allowed(settings)
-    choice = find_browser(settings.browser_path)
+    choice = choose_browser(settings)
     logger.debug("browser: {}", choice.describe())
     journal = Journal(settings.journal_path)
     try:
@@ -152,7 +152,7 @@ def run_notify(bench: Workbench, posting_number: str) -> str:
 def interactive_login(settings: Settings) -> None:
     """Open a browser window on the portal and wait for a person to sign in (SMS code, captcha); save it."""
     ensure_allowed(settings)
-    choice = find_browser(settings.browser_path)
+    choice = choose_browser(settings)
     with launched_browser(choice, headless=False) as (_, browser):
         context = new_context(browser, settings)
         page = context.new_page()

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     otp_code: SecretStr | None = None
     headless: bool = True
     browser_path: Path | None = None
+    #: A remote browser (``ws://host:port/`` of ``playwright run-server`` or a browser farm); this host drives it.
+    browser_endpoint: str | None = None
+    #: The Chromium to launch on that remote host (needs ``playwright run-server --unsafe`` there).
+    remote_browser_path: str | None = None
     lang: Lang = "ru"
     operator: str = Field(default="", description="who runs the agent; defaults to the OS user")
     timeout_ms: int = Field(default=15_000, ge=1_000, description="one global timeout for every wait")
