@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from agent.errors import (
     AbortRun,
@@ -141,7 +147,8 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
     retrying = Retrying(
         stop=stop_after_attempt(settings.retries),
         wait=wait_exponential(multiplier=settings.retry_backoff_s, max=10 * settings.retry_backoff_s),
-        retry=retry_if_exception_type((PortalError, SessionExpired)),
+        # Never after a failed read-back: the portal answered that save as done, so another would be a second save.
+        retry=retry_if_exception_type((PortalError, SessionExpired)) & retry_if_not_exception_type(VerificationFailed),
         reraise=True,
     )
     for attempt in retrying:
@@ -156,6 +163,8 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
             except (PortalError, SessionExpired) as err:
                 job.journal.record_attempt(job.run_id, job.seq, n, "error", str(err))
                 logger.warning("attempt {} failed: {}", n, err)
+                if isinstance(err, VerificationFailed):
+                    raise
                 if n >= settings.retries and _landed_after_all(job, request, result):
                     return
                 raise

@@ -1,0 +1,72 @@
+"""Read-back: a save answered 200 is no proof. The agent reads the portal again and believes only that.
+
+The sandbox's ``save_mismatch`` knob answers a save with success while the portal keeps nothing (``drop``) or
+another number (``other``: a portal bug, a race with another session).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from agent.settings import Settings
+from tests.conftest import Oracle
+from tests.e2e.test_change import s10
+
+pytestmark = pytest.mark.e2e
+
+
+def journal_items(settings: Settings) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(settings.journal_path) as db:
+        return list(db.execute("SELECT outcome, old_tracking, error FROM items"))
+
+
+@pytest.mark.parametrize("mode", ["drop", "other"], ids=["save-not-stored", "another-number-stored"])
+def test_change_should_fail_naming_the_portals_value_when_a_save_answers_success_but_does_not_stick(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, mode: str
+) -> None:
+    posting = sandbox.postings(editable=True, limit=10)[6]
+    number = posting["posting_number"]
+    new = s10(13_000_001 if mode == "drop" else 13_000_002)
+    sandbox.configure(save_mismatch_rate=1.0, save_mismatch=mode)
+
+    result = cli("change", number, new)
+
+    truth = sandbox.posting(number)
+    kept = truth["tracking_number"]
+    assert kept != new
+    if mode == "drop":
+        assert kept == posting["tracking_number"] and truth["save_count"] == 0
+    assert result.exit_code == 1, result.output
+    assert "failed" in result.output and "changed" not in result.output.replace("unchanged", "")
+    assert truth["save_requests"] == 1, "a save the portal answered with success is never sent again"
+    [(outcome, old, error)] = journal_items(agent_settings)
+    assert outcome == "failed"
+    assert old == posting["tracking_number"]
+    assert (kept or "no number") in error and new in error, error
+    assert (kept or "no number") in result.output
+
+
+def test_bulk_apply_should_fail_only_the_postings_whose_save_did_not_stick(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Any
+) -> None:
+    postings = sandbox.postings(editable=True, limit=14)[10:14]
+    rows = [(p["posting_number"], s10(13_000_010 + i)) for i, p in enumerate(postings)]
+    source = tmp_path / "c.csv"
+    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
+    # One worker and a seeded knob: the saves meet the mismatch in a fixed order (rate 0.5 with seed 42).
+    sandbox.configure(save_mismatch_rate=0.5, save_mismatch="drop")
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1")
+
+    with sqlite3.connect(agent_settings.journal_path) as db:
+        outcomes = dict(db.execute("SELECT posting_number, outcome FROM items"))
+    truths = {n: sandbox.posting(n) for n, _ in rows}
+    stuck = {n for n, t in rows if truths[n]["tracking_number"] == t}
+    assert 0 < len(stuck) < len(rows), "the seeded knob drops some saves and keeps others"
+    assert result.exit_code == 1, result.output
+    assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}
+    assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
