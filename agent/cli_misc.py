@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -29,6 +29,8 @@ def sandbox(
     antibot_rate: Annotated[float, typer.Option(help="Share of page loads answered by the challenge.")] = 0.0,
     list_delay_ms: Annotated[int, typer.Option(help="Extra delay of the orders list.")] = 0,
     chat_subscription: Annotated[bool, typer.Option(help="The account has the chat subscription.")] = True,
+    skin: Annotated[Literal["classic", "modern"],
+                    typer.Option(help="Front end: classic, or modern (a production-UI-kit DOM).")] = "classic",
 ) -> None:
     """Serve the sandbox back-office (the default target of every command and test)."""
     from fixtures.sandbox.config import SandboxConfig
@@ -37,7 +39,7 @@ def sandbox(
     config = SandboxConfig(seed=seed, postings=postings, db=db, latency_ms=latency_ms,
                            latency_jitter_ms=latency_ms // 5, fail_rate=fail_rate, ack_loss_rate=ack_loss_rate,
                            session_ttl=session_ttl, antibot_rate=antibot_rate, list_delay_ms=list_delay_ms,
-                           chat_subscription=chat_subscription)
+                           chat_subscription=chat_subscription, skin=skin)
     serve(config, host=host, port=port)
 
 
