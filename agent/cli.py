@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from loguru import logger
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from agent.errors import AbortRun, AgentError, ConfigError, InputError
 from agent.logs import configure_logging
@@ -67,8 +69,25 @@ def settings_from(ctx: typer.Context, **more: Any) -> Settings:
 
 def fail(message: str, code: int) -> None:
     """Print an error for people and exit with ``code``."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # Escaped: messages quote URLs and file content, and "[::1]" or "[x]" must not be read as markup.
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def reach_portal(settings: Settings) -> None:
+    """The first contact with the portal, once and before any browser: exit 3 with what to do if it fails.
+
+    Commands that drive the portal call this after their other checks (agent.preflight) and before the
+    browser starts; commands that need no portal (history, stats, report, bulk approve, sandbox) do not.
+    """
+    from agent.portal_check import PortalUnreachable, check_portal
+
+    try:
+        answer = check_portal(settings)
+    except PortalUnreachable as err:
+        fail(str(err), ExitCode.ABORTED)
+        return
+    logger.debug("portal: {}", answer.describe())
 
 
 def ask_code(prompt: str) -> str:

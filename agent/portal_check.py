@@ -1,0 +1,186 @@
+"""The first contact with the portal, checked once with a plain HTTP client before any browser starts.
+
+A portal that cannot be reached is the most common first problem (the sandbox is not running, a typo in
+``OZON_RPA_BASE_URL``, no network, a proxy or a captive portal that redirects elsewhere). A browser would
+report it as Playwright's ``net::ERR_...`` text, after retries; this check says it once, in words, with
+what to do, and the command exits 3 (nothing was touched; run it again once the portal answers).
+
+What counts as reachable: *any* HTTP answer from an allowed host, after following redirects that stay on
+allowed hosts. The portal's own answers are the browser's business: a redirect to its sign-in page (same
+host or Ozon ID) is how it greets a client without cookies, and a 403 may be its anti-bot edge, which
+the browser flow detects and hands to a person. Redirects are followed one by one, each target checked
+against ``OZON_RPA_ALLOWED_HOSTS`` before it is asked anything.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from agent.errors import AbortRun
+from agent.hosts import host_allowed
+from agent.settings import Settings
+
+MAX_REDIRECTS = 10
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class PortalUnreachable(AbortRun):
+    """The portal cannot be reached (or leads somewhere it should not): nothing was started. Exit 3.
+
+    Attributes:
+        url: the URL that failed.
+        problem: what went wrong, in words.
+        hint: what to do.
+    """
+
+    def __init__(self, url: str, problem: str, hint: str) -> None:
+        self.url = url
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"cannot reach the portal at {url}: {problem}.\nWhat to do: {hint}")
+
+
+@dataclass
+class PortalAnswer:
+    """How the portal answered the first contact.
+
+    Attributes:
+        url: the URL asked first.
+        final_url: where the redirects (if any) ended.
+        status: the HTTP status of the last answer.
+        hops: every URL asked, in order.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    hops: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for people: where the first contact ended."""
+        via = f" after {len(self.hops) - 1} redirect(s) to {self.final_url}" if len(self.hops) > 1 else ""
+        return f"{self.url} answers{via} (HTTP {self.status})"
+
+
+def _what_to_do(settings: Settings) -> str:
+    if settings.is_loopback:
+        return ("start the sandbox back-office with `ozon-rpa sandbox` (in another terminal), or set "
+                "OZON_RPA_BASE_URL (or --base-url) to the portal you mean")
+    return ("check the address in OZON_RPA_BASE_URL (or --base-url) and this machine's network; for the local "
+            "sandbox, start `ozon-rpa sandbox` and set OZON_RPA_BASE_URL=http://127.0.0.1:8400")
+
+
+def _proxy_for(url: str) -> str | None:
+    """The proxy the environment sets for ``url`` (HTTP(S)_PROXY, NO_PROXY), as a browser would use it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
+def _causes(err: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (httpx wraps httpcore wraps the socket error)."""
+    found: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def _connect_problem(err: httpx.HTTPError, host_port: str, timeout_s: float) -> str:
+    """The words for a failed request: refused, TLS, timeout, not HTTP, unreachable."""
+    causes = _causes(err)
+    tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+    if tls is not None:
+        reason = getattr(tls, "reason", None) or type(tls).__name__
+        return (f"the TLS (https) handshake with {host_port} failed ({reason}): the address may not speak https,"
+                " or its certificate is not trusted")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return f"nothing is listening on {host_port} (connection refused)"
+    if isinstance(err, httpx.ConnectTimeout):
+        return f"{host_port} did not accept a connection within {timeout_s:g} s"
+    if isinstance(err, httpx.TimeoutException):
+        return f"{host_port} accepted the connection but did not answer within {timeout_s:g} s"
+    if isinstance(err, httpx.RemoteProtocolError):
+        return f"something on {host_port} answered, but not with HTTP (a wrong port, or https vs http?)"
+    errors = [c for c in causes if isinstance(c, OSError) and c.strerror]
+    if errors:
+        return f"cannot connect to {host_port}: {errors[-1].strerror}"
+    return f"cannot connect to {host_port} ({type(err).__name__})"
+
+
+def _resolve(url: str, host: str, port: int, hint: str) -> None:
+    """Resolve the host name first, so that a DNS failure is named as one."""
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise PortalUnreachable(url, f"the host name {host!r} does not resolve (DNS: {reason})", hint) from None
+
+
+def _ask(client: httpx.Client, url: str, settings: Settings, hint: str) -> httpx.Response:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PortalUnreachable(url, "not an http:// or https:// address", "set OZON_RPA_BASE_URL to the portal's "
+                                "address, e.g. https://seller.ozon.ru or http://127.0.0.1:8400")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = _proxy_for(url)
+    if proxy is None:
+        _resolve(url, parts.hostname, port, hint)
+    host_port = f"{parts.hostname}:{port}" + (f" (through the proxy {urlsplit(proxy).netloc})" if proxy else "")
+    try:
+        return client.get(url)
+    except httpx.HTTPError as err:
+        raise PortalUnreachable(url, _connect_problem(err, host_port, settings.timeout_ms / 1000), hint) from None
+
+
+def check_portal(settings: Settings) -> PortalAnswer:
+    """Ask the portal's orders list once, without cookies, following redirects only within allowed hosts.
+
+    No retries: a portal that does not answer now is reported now. Loopback addresses never go through
+    a proxy (as in Chromium); other hosts use the environment's proxy settings, as the browser would.
+
+    Args:
+        settings: where the portal is and which hosts are allowed.
+
+    Returns:
+        Where the first contact ended.
+
+    Raises:
+        PortalUnreachable: DNS failure, nothing listening, TLS failure, timeout, an answer that is not
+            HTTP, too many redirects, or a redirect to a host outside ``OZON_RPA_ALLOWED_HOSTS`` (or to
+            something that is not a web address).
+    """
+    url = settings.base_url + settings.postings_path
+    hint = _what_to_do(settings)
+    hops: list[str] = []
+    timeout = httpx.Timeout(settings.timeout_ms / 1000)
+    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=not settings.is_loopback) as client:
+        current = url
+        while True:
+            if not host_allowed(current, settings.allowed_hosts):
+                host = urlsplit(current).hostname or current
+                problem = (f"it redirects to {current}, and {host} is not an allowed host" if hops
+                           else f"{host} is not an allowed host")
+                raise PortalUnreachable(
+                    hops[-1] if hops else url, problem,
+                    f"if {host} is really the portal's (or Ozon ID's) address, add it to OZON_RPA_ALLOWED_HOSTS; "
+                    "otherwise check OZON_RPA_BASE_URL (a captive portal or a proxy may be redirecting you)")
+            hops.append(current)
+            response = _ask(client, current, settings, hint)
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or not location:
+                return PortalAnswer(url, current, response.status_code, hops)
+            if len(hops) > MAX_REDIRECTS:
+                raise PortalUnreachable(url, f"more than {MAX_REDIRECTS} redirects (the last to {location})",
+                                        "open the address in a browser to see where it leads; " + hint)
+            current = urljoin(current, location)

@@ -1,0 +1,219 @@
+"""Checks that need no browser, run before one starts: a bad setting, file, number or plan costs no sign-in.
+
+Every command that drives the portal runs these first, in this order, and stops at the first that fails:
+
+1. settings (:func:`check_setup`): an allowed target host, a code source that fits it (and, once portal
+   profiles exist, the profile file: load and validate it in :func:`check_setup`);
+2. the input: the file (readable, content matching its extension, the required columns, each row's
+   posting and tracking number, repeats), or the command's arguments (:func:`check_change`,
+   :func:`check_posting_number`);
+3. what the journal already knows: a number recorded on another posting, a plan's approval, a run to
+   resume, a change to tell the buyer about;
+4. the first contact with the portal (:func:`agent.portal_check.check_portal`), once, without retries.
+
+Failures of 1 and 2 are ``InputError``/``ConfigError`` (exit 2, nothing touched); journal rejections keep
+the command's usual outcome; the portal check raises ``PortalUnreachable`` (exit 3).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent import tracking
+from agent.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
+from agent.hosts import ensure_allowed, host_allowed
+from agent.inputs import POSTING_PATTERN, InputFile, read_rows
+from agent.journal import Journal
+from agent.plan import Plan, check_approval, load_plan
+from agent.records import ChangeRequest, Lookup, Outcome
+from agent.settings import Settings
+
+#: The posting-number shape in words, for messages.
+POSTING_SHAPE = "8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2"
+
+
+def check_setup(settings: Settings) -> None:
+    """Settings that cannot work, found without opening anything.
+
+    Raises:
+        ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, or
+            the ``sandbox`` code source is asked of a remote host.
+    """
+    if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
+        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} is not an http:// or https:// address; "
+                          "set it to the portal, e.g. https://seller.ozon.ru or http://127.0.0.1:8400 (the sandbox)")
+    if not host_allowed(settings.base_url, settings.allowed_hosts):
+        raise ConfigError(
+            f"OZON_RPA_BASE_URL={settings.base_url} points at {settings.host!r}, which is not an allowed host "
+            f"(OZON_RPA_ALLOWED_HOSTS={','.join(settings.allowed_hosts)}); fix the URL, or add the host to "
+            "OZON_RPA_ALLOWED_HOSTS if it really is the portal")
+    ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
+
+
+def check_posting_number(text: str, *, tracking_hint: bool = True) -> str:
+    """The normalised posting number, or a clear refusal of what cannot be one.
+
+    Rejected rather than warned about: a value of another shape can only end "not found" after a browser
+    start, a sign-in and a search, and the bulk reader already rejects such rows, so both inputs agree.
+    The shape is ozon-domain.md's (``^\\d{8,10}-\\d{4}-\\d+$``); dashes, spaces and full-width digits
+    as pasted from chats and Excel are normalised first.
+
+    Args:
+        text: the posting number as given.
+        tracking_hint: say so when the value looks like a tracking number (arguments swapped).
+
+    Raises:
+        InputError: empty, or not of a posting number's shape.
+    """
+    number = tracking.normalize(text)
+    if not number:
+        raise InputError("the posting number is empty")
+    if POSTING_PATTERN.fullmatch(number):
+        return number
+    message = f"{text.strip()!r} is not a posting number: a posting number is {POSTING_SHAPE}"
+    if tracking_hint and _looks_like_tracking(number):
+        message += "; it looks like a tracking number: the posting comes first (change POSTING NUMBER)"
+    else:
+        message += "; to find a posting by its buyer or a product word, use --by-buyer NAME or --by-keyword WORD"
+    raise InputError(message)
+
+
+def _looks_like_tracking(number: str) -> bool:
+    try:
+        return tracking.check(number, force=True).format is not None
+    except InvalidTrackingNumber:
+        return False
+
+
+@dataclass
+class CheckedChange:
+    """A ``change`` request after the checks: the request to run, its warnings, or why it is rejected."""
+
+    request: ChangeRequest
+    warnings: list[str]
+    rejection: str = ""
+
+
+def check_change(settings: Settings, request: ChangeRequest) -> CheckedChange:
+    """Check one change before the browser: the posting's shape, the new number, the journal's duplicates.
+
+    Args:
+        settings: for the journal.
+        request: the request as the command line gave it.
+
+    Returns:
+        The normalised request and its warnings; ``rejection`` is set when our own rules refuse it (the
+        command records that as ``rejected`` without opening the portal).
+
+    Raises:
+        InputError: the posting number cannot be one (bad usage: exit 2, nothing recorded).
+    """
+    if request.lookup == Lookup.NUMBER:
+        request = request.model_copy(update={"posting_number": check_posting_number(request.posting_number)})
+    if request.pending and not request.new_tracking:
+        return CheckedChange(request, [])
+    try:
+        checked = tracking.check(request.new_tracking, carrier=request.carrier, force=request.force)
+    except InvalidTrackingNumber as err:
+        return CheckedChange(request, [], str(err))
+    request = request.model_copy(update={"new_tracking": checked.number})
+    warnings = list(checked.warnings)
+    if request.lookup == Lookup.NUMBER and not request.allow_duplicate and settings.journal_path.exists():
+        # The same rule the change scenario applies once it knows the posting (by buyer or keyword).
+        journal = Journal(settings.journal_path)
+        try:
+            others = journal.postings_with_tracking(request.new_tracking, exclude_posting=request.posting_number)
+        finally:
+            journal.close()
+        if others:
+            why = (f"{request.new_tracking} is already recorded on posting {', '.join(others[:3])};"
+                   " use --allow-duplicate if that is intended")
+            return CheckedChange(request, warnings, why)
+    return CheckedChange(request, warnings)
+
+
+def check_input_file(path: Path, *, sheet: str | None = None, force: bool = False) -> InputFile:
+    """Read and check a bulk input file completely, before any browser: exit 2 for a file that cannot work.
+
+    Row problems (a bad posting or number, a repeat) are not fatal: they become rejected rows of the plan.
+
+    Raises:
+        InputError: missing or unreadable file, content not matching its extension, no posting or tracking
+            column, no data rows.
+    """
+    return read_rows(path, sheet=sheet, force=force)
+
+
+def check_plan(settings: Settings, path: Path) -> Plan:
+    """Load a plan to apply and check it may run: sealed, unchanged since, approved as the settings require.
+
+    Raises:
+        InputError: not a plan, edited after it was sealed, or not approved (``OZON_RPA_REQUIRE_APPROVAL``,
+            ``OZON_RPA_FOUR_EYES``).
+    """
+    plan = load_plan(path)
+    journal = Journal(settings.journal_path)
+    try:
+        check_approval(plan, journal, require_approval=settings.require_approval, four_eyes=settings.four_eyes)
+    finally:
+        journal.close()
+    return plan
+
+
+def check_raw_apply(settings: Settings, path: Path, *, yes: bool, sheet: str | None = None) -> InputFile:
+    """Check that a raw CSV/XLSX may be applied directly, and read it.
+
+    Raises:
+        InputError: approval is required (a raw file has none), nobody can confirm (no --yes and no
+            terminal), or the file is bad.
+    """
+    if settings.require_approval or settings.four_eyes:
+        rule = "OZON_RPA_FOUR_EYES" if settings.four_eyes else "OZON_RPA_REQUIRE_APPROVAL"
+        raise InputError(f"{path.name}: {rule} is on, so a raw file cannot be applied: plan it "
+                         f"(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan")
+    input_file = check_input_file(path, sheet=sheet)
+    if not yes and not sys.stdin.isatty():
+        raise InputError("applying a raw file needs a confirmation: add --yes, or plan and approve it first")
+    return input_file
+
+
+def check_resume(settings: Settings, run_id: str) -> None:
+    """Check that a run can be resumed (it exists and its plan copy is there), without changing it.
+
+    Raises:
+        InputError: no such run, or its plan copy is missing.
+    """
+    journal = Journal(settings.journal_path)
+    try:
+        run = journal.run(run_id)
+    except KeyError:
+        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from None
+    finally:
+        journal.close()
+    plan_copy = settings.runs_dir / run.id / "plan.json"  # bulk_runner.PLAN_COPY (a layer above this one)
+    if not plan_copy.exists():
+        raise InputError(f"run {run_id}: its plan copy {plan_copy} is missing; cannot resume")
+
+
+def check_notify(settings: Settings, posting: str) -> str:
+    """Check a ``notify`` before the browser: a posting number, with a change in the journal to tell about.
+
+    Returns:
+        The normalised posting number.
+
+    Raises:
+        InputError: not a posting number.
+        BusinessRuleError: the journal has no change of this posting (the same words the runner uses).
+    """
+    number = check_posting_number(posting)
+    journal = Journal(settings.journal_path)
+    try:
+        last = next((i for i in journal.history(number)
+                     if i.outcome in (Outcome.CHANGED, Outcome.UNCHANGED, Outcome.PENDING)), None)
+    finally:
+        journal.close()
+    if last is None:
+        raise BusinessRuleError(f"the journal has no change of {number} to tell the buyer about")
+    return number
