@@ -12,10 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 from rich.table import Table
 
 from agent.bulk_runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
-from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, settings_from
+from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.errors import AgentError, InputError
 from agent.journal import Journal, RunRecord
 from agent.plan import Plan, approve_plan, load_plan, save_plan
+from agent.preflight import check_input_file, check_plan, check_raw_apply, check_resume, check_setup
 from agent.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.runner import code_source_for, operator_name, workbench
 from agent.settings import Settings
@@ -64,6 +65,12 @@ def plan_command(
     """Validate FILE and read each posting's current state (read-only) into a plan file."""
     settings = settings_from(ctx, otp_source=otp_source)
     try:
+        check_setup(settings)
+        check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
+    try:
         _sign_in_first(settings)
         plan = make_plan(settings, file, created_by=operator_name(settings), workers=workers, sheet=sheet, force=force,
                          code_source=code_source_for(settings, ask_code))
@@ -111,6 +118,19 @@ def apply_command(
     settings = settings_from(ctx, otp_source=otp_source)
     if confirm not in (None, "each"):
         fail("--confirm takes 'each'", ExitCode.BAD_INPUT)
+    try:  # everything that needs no browser: the file or plan, its approval, the run to resume
+        check_setup(settings)
+        if resume:
+            check_resume(settings, resume)
+        elif source is None:
+            raise InputError("give a plan or input file, or --resume RUN")
+        elif _is_plan(source):
+            check_plan(settings, source)
+        else:
+            check_raw_apply(settings, source, yes=yes, sheet=sheet)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
     journal = Journal(settings.journal_path)
     try:
         _sign_in_first(settings)

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, settings_from
-from agent.errors import AbortRun, AgentError, InvalidTrackingNumber
+from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
+from agent.errors import AbortRun, AgentError
 from agent.journal import Journal
+from agent.preflight import check_change, check_notify, check_setup
 from agent.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
-from agent.runner import reject_before_browser, run_change, run_notify, validate_request, workbench
+from agent.runner import reject_before_browser, run_change, run_notify, workbench
 from agent.spreadsheet_cells import SafeDictWriter
 
 
@@ -24,6 +25,11 @@ def login(
 ) -> None:
     """Sign in and save the browser state (mode 0600) for the next commands."""
     settings = settings_from(ctx, otp_source=otp_source, headless=False if interactive else None)
+    try:
+        check_setup(settings)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
     try:
         if interactive:
             from agent.runner import interactive_login
@@ -81,11 +87,17 @@ def change(
         query=by_buyer or by_keyword or "", expected_items=items, expected_address=expect_address, pending=pending,
     )
     try:
-        request, warnings = validate_request(request)
-    except InvalidTrackingNumber as err:
-        run, result = reject_before_browser(settings, request, str(err))
+        check_setup(settings)
+        checked = check_change(settings, request)  # a posting number of the wrong shape: exit 2 here
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    request, warnings = checked.request, checked.warnings
+    if checked.rejection:  # our own rules say no: recorded as rejected without opening the portal
+        run, result = reject_before_browser(settings, request, checked.rejection)
+        result.warnings = warnings
         _report(run.id, result, as_json)
-        raise typer.Exit(ExitCode.SOME_FAILED) from None
+        raise typer.Exit(ExitCode.SOME_FAILED)
+    reach_portal(settings)
     try:
         with workbench(settings, ask_code, sign_in=False) as bench:
             run, result = run_change(bench, request)
@@ -122,6 +134,12 @@ def notify(
 ) -> None:
     """(Re)send the buyer notice of a posting's last change (or of the delay, when it is pending)."""
     settings = settings_from(ctx, otp_source=otp_source)
+    try:
+        check_setup(settings)
+        posting = check_notify(settings, posting)  # a posting with a recorded change, before any browser
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
     try:
         with workbench(settings, ask_code) as bench:
             notified = run_notify(bench, posting)

@@ -12,9 +12,10 @@ import typer
 from rich.table import Table
 
 from agent.anomalies import Finding
-from agent.cli import app, ask_code, console, exit_for, fail, print_json, settings_from
+from agent.cli import app, ask_code, console, exit_for, fail, print_json, reach_portal, settings_from
 from agent.errors import AgentError
 from agent.journal import Journal
+from agent.preflight import check_setup
 from agent.records import ExitCode
 from agent.spreadsheet_cells import SafeCsvWriter
 from agent.stats import ChangeStats, change_stats, stats_rows
@@ -61,6 +62,11 @@ def watch(
             every_s = parse_every(every)
         except ValueError as err:
             fail(str(err), ExitCode.BAD_INPUT)
+    try:
+        check_setup(settings)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)  # once, up front; later scans meet an outage in the watch's own way
 
     def show(result: ScanResult) -> None:
         _print_scan(result.run_id, result.findings, result.facts.rows_seen, result.facts.drawers_read,
