@@ -21,7 +21,7 @@ from agent.bulk_workers import WorkerPool
 from agent.errors import InputError, PortalError, PostingNotFound
 from agent.evidence import Evidence
 from agent.inputs import read_rows
-from agent.journal import ItemRecord, Journal, RunRecord
+from agent.journal import ItemRecord, Journal, RunRecord, now_iso
 from agent.otp import CodeSource
 from agent.plan import Plan, apply_portal_state, check_approval, load_plan, plan_from_input, row_request
 from agent.records import ChangeResult, Outcome
@@ -63,6 +63,7 @@ def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: C
             updated = apply_portal_state(row, old_tracking=posting.tracking_number, current_carrier=posting.carrier,
                                          status=posting.status, editable=posting.editable,
                                          not_editable_reason=posting.not_editable_reason)
+            updated.read_at = now_iso()  # what the run will expect to find, and how old that knowledge is
             mismatch = differences(row_request(row), posting)
             if mismatch and updated.action == "change":
                 updated = updated.model_copy(update={"action": "rejected",
@@ -87,16 +88,22 @@ class ApplyOutcome:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def start_run(settings: Settings, journal: Journal, plan: Plan, *, operator: str) -> tuple[RunRecord, Path]:
-    """Open a bulk run: check the approval, copy the plan, write every row as pending, settle rejected rows."""
+def start_run(settings: Settings, journal: Journal, plan: Plan, *, operator: str, run_id: str | None = None,
+              overwrite_changed: bool = False) -> tuple[RunRecord, Path]:
+    """Open a bulk run: check the approval, copy the plan, write every row as pending, settle rejected rows.
+
+    Each row's request carries what the plan read from its posting, so the run refuses to save over a change
+    made since; ``overwrite_changed`` (or the plan's own, approved, setting) lifts that.
+    """
     approved_by = check_approval(plan, journal, require_approval=settings.require_approval,
                                  four_eyes=settings.four_eyes)
     run = journal.start_run("bulk", operator=operator, base_url=settings.base_url, source=plan.source,
-                            plan_hash=plan.content_hash, approved_by=approved_by)
+                            plan_hash=plan.content_hash, approved_by=approved_by, run_id=run_id)
     run_dir = settings.runs_dir / run.id
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / PLAN_COPY).write_text(plan.model_dump_json(indent=2), encoding="utf-8")
-    journal.add_items(run.id, [row_request(row) for row in plan.rows])
+    overwrite = overwrite_changed or plan.overwrite_changed
+    journal.add_items(run.id, [row_request(row, overwrite_changed=overwrite) for row in plan.rows])
     for seq, row in enumerate(plan.rows):
         if row.action == "rejected":
             journal.finish_item(run.id, seq, ChangeResult(
@@ -123,10 +130,17 @@ def resume_run(settings: Settings, journal: Journal, run_id: str) -> tuple[RunRe
 def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Path, plan: Plan, *,
               code_source: CodeSource | None, workers: int = 1, max_rate: float | None = None,
               progress: ProgressFn | None = None, confirm: ConfirmFn | None = None,
-              stop: threading.Event | None = None) -> ApplyOutcome:
-    """Work through the run's not-yet-done postings; write results and the report whatever happens."""
+              stop: threading.Event | None = None, overwrite_changed: bool = False) -> ApplyOutcome:
+    """Work through the run's not-yet-done postings; write results and the report whatever happens.
+
+    ``overwrite_changed`` (``--overwrite-changed`` on this apply or resume) lets every posting of the run be
+    saved even when it changed since the plan; each one so replaced says so in its warnings.
+    """
     items = journal.items(run.id)
     todo = [item for item in items if not item.done]
+    if overwrite_changed:
+        for item in todo:
+            item.request = item.request.model_copy(update={"overwrite_changed": True})
     if confirm is not None:
         workers = 1  # one question at a time
     evidence = Evidence(run_dir, screenshots=settings.screenshots)

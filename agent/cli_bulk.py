@@ -14,8 +14,9 @@ from rich.table import Table
 from agent.bulk_runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.errors import AgentError, InputError
-from agent.journal import Journal, RunRecord
-from agent.plan import Plan, approve_plan, load_plan, save_plan
+from agent.journal import Journal, RunRecord, new_run_id
+from agent.leases import Lease
+from agent.plan import Plan, approve_plan, check_age, load_plan, save_plan
 from agent.preflight import check_input_file, check_plan, check_raw_apply, check_resume, check_setup
 from agent.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.runner import code_source_for, operator_name, workbench
@@ -61,6 +62,9 @@ def plan_command(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
     force: Annotated[bool, typer.Option(help="Accept numbers that fail their check digit.")] = False,
     otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    overwrite_changed: Annotated[bool, typer.Option(
+        help="Let the run replace numbers that change after this plan (sealed in the plan: approvers see it).",
+    )] = False,
 ) -> None:
     """Validate FILE and read each posting's current state (read-only) into a plan file."""
     settings = settings_from(ctx, otp_source=otp_source)
@@ -74,6 +78,9 @@ def plan_command(
         _sign_in_first(settings)
         plan = make_plan(settings, file, created_by=operator_name(settings), workers=workers, sheet=sheet, force=force,
                          code_source=code_source_for(settings, ask_code))
+        if overwrite_changed:
+            plan.overwrite_changed = True
+            plan.seal()
     except AgentError as err:
         fail(str(err), exit_for(err))
     target = output or file.with_name(file.stem + PLAN_SUFFIX)
@@ -113,6 +120,9 @@ def apply_command(
     max_rate: Annotated[float | None, typer.Option(help="At most this many postings a minute.")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
     otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    overwrite_changed: Annotated[bool, typer.Option(
+        help="Replace numbers that changed since the plan read them (each one is recorded as replaced).",
+    )] = False,
 ) -> None:
     """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
     settings = settings_from(ctx, otp_source=otp_source)
@@ -136,15 +146,22 @@ def apply_command(
         _sign_in_first(settings)
         if resume:
             run, run_dir, plan = resume_run(settings, journal, resume)
+            run_id = run.id
         elif source is not None:
             plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers)
-            run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings))
+            run_id = new_run_id("bulk")
         else:
             raise InputError("give a plan or input file, or --resume RUN")
-        console.print(f"run {run.id}: {len(plan.rows)} rows; approved by {run.approved_by or 'nobody'}",
-                      highlight=False)
-        result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
-                                      confirm_each=confirm == "each")
+        _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
+        with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
+                   postings=[row.posting_number for row in plan.rows if row.action != "rejected"]):
+            if not resume:
+                run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
+                                         overwrite_changed=overwrite_changed)
+            console.print(f"run {run.id}: {len(plan.rows)} rows; approved by {run.approved_by or 'nobody'}",
+                          highlight=False)
+            result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
+                                          confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:
         fail(str(err), exit_for(err))
     finally:
@@ -169,8 +186,28 @@ def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str |
     return plan
 
 
+def _check_plan_for_apply(settings: Settings, plan: Plan, *, overwrite_changed: bool, resuming: bool) -> None:
+    """Refuse a plan read too long ago (warn when old), and an unapproved overwrite where approval is required.
+
+    Raises:
+        InputError: the plan is too old (a resume only warns: its run was started in time), or
+            ``--overwrite-changed`` was given for a plan that must be approved but does not carry it.
+    """
+    warning = check_age(plan, warn_after_h=settings.plan_warn_age_h,
+                        refuse_after_h=float("inf") if resuming else settings.plan_max_age_h)
+    if warning:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if overwrite_changed and not plan.overwrite_changed and (settings.require_approval or settings.four_eyes):
+        raise InputError("--overwrite-changed needs approval here: plan with `bulk plan --overwrite-changed` and "
+                         "have that plan approved")
+    if overwrite_changed or plan.overwrite_changed:
+        console.print("[yellow]overwrite-changed:[/] numbers changed since the plan will be replaced (each is "
+                      "recorded)", highlight=False)
+
+
 def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
-                         workers: int, max_rate: float | None, confirm_each: bool) -> ApplyOutcome:
+                         workers: int, max_rate: float | None, confirm_each: bool,
+                         overwrite_changed: bool = False) -> ApplyOutcome:
     todo = sum(1 for item in journal.items(run_record.id) if not item.done)
     counts = {o.value: 0 for o in Outcome}
     lock = threading.Lock()
@@ -195,7 +232,7 @@ def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRe
 
         return apply_run(settings, journal, run_record, run_dir, plan, code_source=code_source_for(settings, ask_code),
                          workers=workers, max_rate=max_rate, progress=progress,
-                         confirm=ask if confirm_each else None)
+                         confirm=ask if confirm_each else None, overwrite_changed=overwrite_changed)
 
 
 def print_summary(result: ApplyOutcome) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
-from agent.errors import AbortRun, AgentError
+from agent.errors import AbortRun, AgentError, RunInProgress
 from agent.journal import Journal
+from agent.leases import Lease
 from agent.preflight import check_change, check_notify, check_setup
 from agent.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
 from agent.runner import reject_before_browser, run_change, run_notify, workbench
+from agent.settings import Settings
 from agent.spreadsheet_cells import SafeDictWriter
 
 
@@ -99,8 +103,11 @@ def change(
         raise typer.Exit(ExitCode.SOME_FAILED)
     reach_portal(settings)
     try:
-        with workbench(settings, ask_code, sign_in=False) as bench:
+        # A posting that a live bulk run is applying is not changed beside it (exit 3, naming that run).
+        with _posting_lease(settings, request.posting_number), workbench(settings, ask_code, sign_in=False) as bench:
             run, result = run_change(bench, request)
+    except RunInProgress as err:
+        fail(f"not changed: {err}", ExitCode.ABORTED)
     except AbortRun as err:
         fail(f"{err}\nThe posting is left pending; nothing was saved twice.", ExitCode.ABORTED)
     except AgentError as err:
@@ -108,6 +115,14 @@ def change(
     result.warnings = warnings + result.warnings
     _report(run.id, result, as_json)
     raise typer.Exit(exit_code_for([result.outcome]))
+
+
+def _posting_lease(settings: Settings, posting_number: str) -> AbstractContextManager[object]:
+    """The lease on one posting for this change (none when the posting is found by a search)."""
+    if not posting_number:
+        return nullcontext()
+    return Lease(settings.state_dir / "locks", settings.journal_path, f"change-{posting_number}-{os.getpid()}",
+                 "change", postings=[posting_number])
 
 
 def _report(run_id: str, result: ChangeResult, as_json: bool) -> None:

@@ -11,7 +11,8 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
     │   ├── NotEditable
     │   ├── InvalidTrackingNumber
     │   ├── DuplicateTrackingNumber
-    │   └── PrecheckMismatch
+    │   ├── PrecheckMismatch
+    │   └── ChangedSincePlan   the posting no longer shows what the approved plan saw
     ├── PortalError            the portal or the browser failed: outcome ``failed`` after retries
     │   ├── SaveFailed         the save was answered with an error (5xx, timeout)
     │   ├── VerificationFailed the portal does not show the number we saved
@@ -19,7 +20,8 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
     ├── SessionExpired         the portal sent us to the login page; log in again and carry on
     └── AbortRun               stop the whole run, resumable: exit 3
         ├── AntiBotChallenge   the portal shows its anti-bot page; a person must clear it
-        └── CircuitOpen        too many portal failures in a row
+        ├── CircuitOpen        too many portal failures in a row
+        └── RunInProgress      another live run is applying this plan or posting
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ class DuplicateTrackingNumber(BusinessRuleError):
 
 class PrecheckMismatch(BusinessRuleError):
     """The posting's items, quantities or address differ from what the caller expected."""
+
+
+class ChangedSincePlan(BusinessRuleError):
+    """Someone changed the posting between the plan and the run: saving now would lose their change."""
 
 
 class PortalError(AgentError):
@@ -104,3 +110,7 @@ class AntiBotChallenge(AbortRun):
 
 class CircuitOpen(AbortRun):
     """Too many portal failures in a row: the run stops before it does harm."""
+
+
+class RunInProgress(AbortRun):
+    """Another run that is still alive holds this plan or posting; this one must not start (exit 3)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +25,8 @@ from agent.records import ChangeRequest, ChangeResult, Outcome
 from agent.tracking import normalize
 
 Action = Literal["change", "unchanged", "rejected", "pending"]
-PLAN_VERSION = 1
+#: 2: rows carry when their posting was read (``read_at``) and plans carry ``overwrite_changed``.
+PLAN_VERSION = 2
 _ACTIONABLE: frozenset[str] = frozenset({"change", "unchanged", "pending"})
 _FORCED = "accepted because of force"  # the warning agent.tracking.check adds to a forced number
 
@@ -45,6 +47,7 @@ class PlanRow(BaseModel):
     old_tracking: str = ""  # as read from the portal; "" when unknown or not set
     current_carrier: str = ""
     status: str = ""
+    read_at: str = ""  # when the portal was read for this row (ISO 8601, UTC); "" when it was not read
     action: Action = "change"
     why: str = ""
     warnings: list[str] = Field(default_factory=list)
@@ -61,6 +64,9 @@ class Plan(BaseModel):
     source_sha256: str = ""
     base_url: str = ""
     columns: list[str] = Field(default_factory=list)
+    #: Replace numbers that changed since the plan read them. Part of the sealed content: approving the plan
+    #: approves overwriting other people's changes.
+    overwrite_changed: bool = False
     rows: list[PlanRow] = Field(default_factory=list)
     content_hash: str = ""
 
@@ -258,18 +264,26 @@ def apply_portal_state(row: PlanRow, *, old_tracking: str, current_carrier: str,
     return row.model_copy(update=update, deep=True)
 
 
-def row_request(row: PlanRow) -> ChangeRequest:
-    """The change request of one plan row (rejected rows too, so the journal can list every row)."""
+def row_request(row: PlanRow, *, overwrite_changed: bool = False) -> ChangeRequest:
+    """The change request of one plan row (rejected rows too, so the journal can list every row).
+
+    A row whose posting was read at planning time expects the posting to still show what was read (its
+    number and carrier) when the run reaches it; see ``ChangeRequest.expect_old_tracking``.
+    """
+    expect = bool(row.read_at) and row.action in ("change", "unchanged")
     return ChangeRequest(
         posting_number=row.posting_number, new_tracking=row.new_tracking, carrier=row.carrier, reason=row.reason,
         notify=row.notify, expected_items=row.expected_items, expected_address=row.expected_address,
         force=row.force, pending=row.pending, row_number=row.row_number,
+        expect_old_tracking=row.old_tracking if expect else None,
+        expect_old_carrier=row.current_carrier if expect else None, overwrite_changed=overwrite_changed,
     )
 
 
 def to_requests(plan: Plan) -> list[ChangeRequest]:
     """The requests for the rows the runner acts on (``change``, ``unchanged``, ``pending``), in plan order."""
-    return [row_request(row) for row in plan.rows if row.action in _ACTIONABLE]
+    return [row_request(row, overwrite_changed=plan.overwrite_changed) for row in plan.rows
+            if row.action in _ACTIONABLE]
 
 
 def rejected_results(plan: Plan) -> list[tuple[PlanRow, ChangeResult]]:
@@ -338,4 +352,44 @@ def check_approval(plan: Plan, journal: Journal, *, require_approval: bool, four
     if require_approval or four_eyes:
         raise InputError(f"the plan is not approved (hash {plan.content_hash[:12]}); approve it with "
                          "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)")
+    return ""
+
+
+def read_moment(plan: Plan) -> datetime:
+    """When the plan's oldest read of the portal happened (its creation, when no posting was read)."""
+    stamps = [row.read_at for row in plan.rows if row.read_at] or [plan.created_at]
+    moments = [datetime.fromisoformat(s) for s in stamps]
+    return min(m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments)
+
+
+def check_age(plan: Plan, *, warn_after_h: float, refuse_after_h: float, now: datetime | None = None) -> str:
+    """How stale the plan's view of the portal is: "" when fresh, a warning when old, an error when too old.
+
+    A plan is a promise about postings as they were read; the older the read, the more of them will have
+    changed (each such posting is then rejected at apply, never overwritten, so staleness costs work, not data).
+
+    Args:
+        plan: the plan to apply.
+        warn_after_h: hours after which apply warns.
+        refuse_after_h: hours after which apply refuses.
+        now: the current time (for tests).
+
+    Returns:
+        A warning naming the plan's age, or "".
+
+    Raises:
+        InputError: the plan was read longer ago than ``refuse_after_h`` (plan again).
+    """
+    try:
+        age = (now or datetime.now(UTC)) - read_moment(plan)
+    except ValueError as err:
+        raise InputError(f"the plan's read times are not valid dates ({err}); plan again") from err
+    hours = age.total_seconds() / 3600
+    said = f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.0f} hours"
+    if hours > refuse_after_h:
+        raise InputError(f"the plan read the portal {said} ago, more than the {refuse_after_h:g} hours allowed"
+                         " (OZON_RPA_PLAN_MAX_AGE_H); plan again (`ozon-rpa bulk plan FILE`) and have it approved")
+    if hours > warn_after_h:
+        return (f"the plan read the portal {said} ago (more than {warn_after_h:g} hours); postings changed since"
+                " will be rejected, not overwritten")
     return ""

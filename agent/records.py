@@ -64,6 +64,12 @@ class ChangeRequest(BaseModel):
     allow_duplicate: bool = False  # accept a number already on another posting
     pending: bool = False  # the carrier has no number yet: record and (optionally) tell the buyer
     row_number: int | None = None  # input file row, for bulk runs
+    #: What the approved plan saw on the posting (number, carrier code): a posting that shows anything else
+    #: when the run reaches it was changed by someone since, and is not overwritten. None: no expectation.
+    expect_old_tracking: str | None = None
+    expect_old_carrier: str | None = None
+    #: Replace the number even when the posting changed since the plan (``--overwrite-changed``).
+    overwrite_changed: bool = False
 
     @property
     def label(self) -> str:

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
             return tuple(h.strip().lower() for h in value.split(",") if h.strip())
         return value
 
+    #: Bulk apply warns about a plan whose postings were read longer ago than this, and refuses one read
+    #: longer ago than ``plan_max_age_h`` (plan again): a week covers a plan approved on Friday and applied
+    #: after a long weekend; older reads mostly turn into "changed since the plan" rejections.
+    plan_warn_age_h: float = Field(default=24.0, gt=0, description="bulk: warn about plans older than this")
+    plan_max_age_h: float = Field(default=168.0, gt=0, description="bulk: refuse plans older than this")
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

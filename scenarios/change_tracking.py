@@ -25,6 +25,7 @@ from agent.errors import (
     AbortRun,
     AgentError,
     BusinessRuleError,
+    ChangedSincePlan,
     DuplicateTrackingNumber,
     InvalidTrackingNumber,
     NotEditable,
@@ -38,6 +39,7 @@ from agent.journal import Journal
 from agent.notices import NoticeKind
 from agent.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
 from agent.settings import Settings
+from agent.tracking import normalize
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
 from pages.tracking_dialog import TrackingDialog
@@ -85,6 +87,40 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
 
 def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
     return posting.tracking_number == request.new_tracking and request.carrier in (None, "", posting.carrier)
+
+def changed_since_plan(request: ChangeRequest, posting: PostingSnapshot) -> str:
+    """Why the posting no longer matches what the plan saw ("" when it still does, or nothing was expected).
+
+    The number is compared as normalized text; the carrier only when the plan read one.
+    """
+    if request.expect_old_tracking is None:
+        return ""
+    planned, now = normalize(request.expect_old_tracking), normalize(posting.tracking_number)
+    planned_carrier, now_carrier = request.expect_old_carrier or "", posting.carrier
+    if planned == now and (not planned_carrier or planned_carrier == now_carrier):
+        return ""
+    if planned == now:
+        return (f"changed since the plan: planned to replace {planned or '(no number)'} with carrier {planned_carrier},"
+                f" now the carrier is {now_carrier or '(none)'}")
+    return f"changed since the plan: planned to replace {planned or '(no number)'}, now shows {now or '(no number)'}"
+
+
+def _check_unchanged_since_plan(request: ChangeRequest, posting: PostingSnapshot, result: ChangeResult) -> None:
+    """Refuse to save over someone else's change made after the plan was read (and approved).
+
+    Runs on the first read only: later reads follow our own save attempts. A posting that already shows the
+    planned new number never gets here (``_same`` settles it first), and neither does a resumed posting whose
+    earlier save of ours landed.
+    """
+    why = changed_since_plan(request, posting)
+    if not why:
+        return
+    if not request.overwrite_changed:
+        raise ChangedSincePlan(why)
+    # Recorded on the row (journal, results, report): this run replaced a number nobody approved replacing.
+    result.warnings.append(f"{why}; replaced anyway (overwrite-changed)")
+    logger.warning("{}; replacing it anyway (overwrite-changed)", why)
+
 
 
 def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
@@ -202,6 +238,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
             result.outcome = Outcome.CHANGED if job.save_may_have_landed else Outcome.UNCHANGED
             if job.save_may_have_landed:
                 _after_change(job, request, result, drawer, posting)
+        _check_unchanged_since_plan(request, posting, result)
             return
     elif _same(posting, request):
         # The previous attempt's answer was lost but its save landed: count it, never save again.
