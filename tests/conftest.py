@@ -21,6 +21,7 @@ from agent.browser import find_browser, launch_options
 from agent.settings import Settings
 from fixtures.sandbox.config import SandboxConfig
 from fixtures.sandbox.server import SandboxServer
+from fixtures.sandbox.skin import SKINS
 
 T = TypeVar("T")
 DEFAULT_KNOBS = {"latency_ms": 0, "latency_jitter_ms": 0, "fail_rate": 0.0, "ack_loss_rate": 0.0,
@@ -33,6 +34,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="portal language for the flow suite (ru, en, zh)")
     parser.addoption("--live", action="store_true", default=False,
                      help="read-only mode for a real portal: never save, never send")
+    parser.addoption("--skins", default="classic",
+                     help="sandbox front ends to run the browser tests on, comma-separated: classic, modern")
+
+
+def skins_of(config: pytest.Config) -> list[str]:
+    """The ``--skins`` asked for, in order (each a front end of the sandbox, see ``fixtures/sandbox/skin.py``)."""
+    skins = [s.strip() for s in str(config.getoption("--skins")).split(",") if s.strip()]
+    unknown = sorted(set(skins) - set(SKINS))
+    if unknown or not skins:
+        raise pytest.UsageError(f"--skins: expected a comma-separated list of {', '.join(SKINS)}, got {unknown}")
+    return list(dict.fromkeys(skins))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses the sandbox's front end (through ``skin``) once per ``--skins`` entry."""
+    if "skin" in metafunc.fixturenames:
+        skins = skins_of(metafunc.config)
+        metafunc.parametrize("skin", skins, ids=skins, indirect=True)
+
+
+@pytest.fixture
+def skin(request: pytest.FixtureRequest) -> str:
+    """The sandbox front end this test runs on (``classic`` or ``modern``), from ``--skins``."""
+    return str(getattr(request, "param", "classic"))
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +80,10 @@ class Oracle:
         self.url = url
         self.http = httpx.Client(base_url=url, timeout=30)
 
-    def reset(self) -> None:
-        """Re-seed the data and restore every knob and label."""
+    def reset(self, skin: str = "classic") -> None:
+        """Re-seed the data, restore every knob and label, and show the front end ``skin``."""
         self.http.post("/_sandbox/reset").raise_for_status()
-        self.configure(**DEFAULT_KNOBS)
+        self.configure(**DEFAULT_KNOBS, skin=skin)
 
     def configure(self, **knobs: Any) -> dict[str, Any]:
         """Change knobs at run time."""
@@ -90,19 +115,23 @@ class Oracle:
 
 
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer) -> Iterator[Oracle]:
-    """The sandbox, freshly re-seeded with default knobs, and its oracle."""
+def sandbox(sandbox_server: SandboxServer, skin: str) -> Iterator[Oracle]:
+    """The sandbox, freshly re-seeded with default knobs, on the test's front end (``skin``), and its oracle."""
     oracle = Oracle(sandbox_server.url)
-    oracle.reset()
+    oracle.reset(skin)
     yield oracle
     oracle.http.close()
 
 
 @pytest.fixture(scope="session")
-def signed_in_state(sandbox_server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A browser state signed in to the sandbox, made once per process by the agent itself."""
+def signed_in_state(sandbox_server: SandboxServer, tmp_path_factory: pytest.TempPathFactory,
+                    pytestconfig: pytest.Config) -> Path:
+    """A browser state signed in to the sandbox, made once per process by the agent itself (first of ``--skins``)."""
     from agent.runner import workbench
 
+    oracle = Oracle(sandbox_server.url)
+    oracle.configure(skin=skins_of(pytestconfig)[0])
+    oracle.http.close()
     state_dir = tmp_path_factory.mktemp("signed-in")
     settings = Settings(base_url=sandbox_server.url, state_dir=state_dir, otp_source="sandbox", _env_file=None)
 

@@ -26,7 +26,7 @@ from agent.settings import Settings
 from pages.postings_list import PostingsListPage
 from scenarios.login import sign_in
 from scenarios.portal import Portal
-from tests.conftest import Oracle
+from tests.conftest import Oracle, skins_of
 
 STATE_ENV = "OZON_RPA_FLOW_STATE"
 SELLER_LOGIN = "+7 900 000-00-00"
@@ -84,13 +84,18 @@ def target(base_url: str, pytestconfig: pytest.Config) -> Target:
 
 
 @pytest.fixture
-def oracle(target: Target) -> Iterator[Oracle | None]:
-    """The sandbox's oracle, reset before the test, when the target is a loopback sandbox; else None."""
+def oracle(target: Target, skin: str, pytestconfig: pytest.Config) -> Iterator[Oracle | None]:
+    """The sandbox's oracle, reset to the test's front end (``skin``), when the target is a loopback sandbox.
+
+    Elsewhere None: the stand shows its own front end, so the test runs once (for the first of ``--skins``).
+    """
     if not target.loopback:
+        if skin != skins_of(pytestconfig)[0]:
+            pytest.skip("a remote stand has its own front end: the flow runs once there")
         yield None
         return
     truth = Oracle(target.base_url)
-    truth.reset()
+    truth.reset(skin)
     yield truth
     truth.http.close()
 
@@ -121,7 +126,8 @@ def code_source(flow_settings: Settings) -> CodeSource | None:
 
 
 @pytest.fixture(scope="session")
-def flow_state(browser: Browser, target: Target, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def flow_state(browser: Browser, target: Target, tmp_path_factory: pytest.TempPathFactory,
+               pytestconfig: pytest.Config) -> Path:
     """A signed-in browser state: ``OZON_RPA_FLOW_STATE``, or on loopback one signing-in made here, once."""
     given = os.environ.get(STATE_ENV)
     if given:
@@ -133,6 +139,9 @@ def flow_state(browser: Browser, target: Target, tmp_path_factory: pytest.TempPa
                     f"and set {STATE_ENV} to its storage-state.json")
     settings = Settings(base_url=target.base_url, otp_source="sandbox", lang=target.lang,  # type: ignore[arg-type]
                         _env_file=None)
+    truth = Oracle(target.base_url)
+    truth.configure(skin=skins_of(pytestconfig)[0])  # sign in on the first front end asked for
+    truth.http.close()
     context = browser.new_context()
     try:
         context.add_cookies([{"name": "lang", "value": LANG_COOKIE[target.lang], "url": target.base_url}])
