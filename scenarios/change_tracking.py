@@ -238,8 +238,8 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
             result.outcome = Outcome.CHANGED if job.save_may_have_landed else Outcome.UNCHANGED
             if job.save_may_have_landed:
                 _after_change(job, request, result, drawer, posting)
-        _check_unchanged_since_plan(request, posting, result)
             return
+        _check_unchanged_since_plan(request, posting, result)
     elif _same(posting, request):
         # The previous attempt's answer was lost but its save landed: count it, never save again.
         logger.info("the earlier save landed after all; not saving again")
