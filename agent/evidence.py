@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 from loguru import logger
+from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.secure_files import make_private
 
 _UNSAFE = re.compile(r"[^\w.-]+")
+#: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
+Box = tuple[float, float, float, float]
+#: Works out the boxes to paint over on the page as it is now; None or an error means "cover everything".
+MaskSource = Callable[[], "list[Box] | None"]
+MASK_COLOUR = (31, 31, 31)
+
+
+def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float] = (0.0, 0.0)) -> Image.Image:
+    """The image with ``boxes`` (viewport coordinates; the image starts at ``origin``) painted over.
+
+    ``None`` covers the whole image: when we cannot tell where the personal data is, we keep none of it.
+    """
+    image = Image.open(BytesIO(jpeg)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    if boxes is None:
+        draw.rectangle((0, 0, image.width, image.height), fill=MASK_COLOUR)
+        return image
+    for x, y, width, height in boxes:
+        left, top = x - origin[0], y - origin[1]
+        if width > 0 and height > 0:
+            draw.rectangle((left, top, left + width, top + height), fill=MASK_COLOUR)
+    return image
 
 
 class Evidence:
@@ -28,11 +53,12 @@ class Evidence:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def screenshot(self, page: Page, posting: str, name: str, mask: list[Locator],
+    def screenshot(self, page: Page, posting: str, name: str, mask: MaskSource,
                    element: Locator | None = None) -> str | None:
-        """Save a screenshot (of ``element``, else the page) with ``mask`` painted over.
+        """Save a screenshot (of ``element``, else the viewport) with the boxes ``mask`` names painted over.
 
-        Returns its path relative to the run folder.
+        Fails closed: when the boxes cannot be worked out, the whole image is covered (kept, but blank), never
+        kept in clear. Returns its path relative to the run folder.
 
         Evidence must never break a change: a failed screenshot is logged and skipped.
         """
@@ -43,11 +69,18 @@ class Evidence:
         try:
             # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
             clip = element.bounding_box() if element is not None else None
-            page.screenshot(path=str(path), mask=mask, mask_color="#1f1f1f", animations="disabled", caret="hide",
-                            scale="css", type="jpeg", quality=80, clip=clip)
+            try:
+                boxes: list[Box] | None = mask()
+            except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
+                logger.warning("masking {} of {} failed, covering it all: {}", name, posting, str(err).splitlines()[0])
+                boxes = None
+            shot = page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
+                                   clip=clip)
         except PlaywrightError as err:
             logger.warning("screenshot {} of {} failed: {}", name, posting, str(err).splitlines()[0])
             return None
+        origin = (clip["x"], clip["y"]) if clip else (0.0, 0.0)
+        paint_over(shot, boxes, origin).save(path, "JPEG", quality=80)
         return str(path.relative_to(self.run_dir))
 
     def start_trace(self, context: BrowserContext) -> None:

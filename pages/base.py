@@ -6,6 +6,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from agent.errors import UIDrift
+from pages.finders import Control, Finder, Scope
 from pages.labels import LABELS, Labels
 
 
@@ -32,6 +33,17 @@ class PageObject:
             locator.wait_for(state="visible", timeout=timeout_ms or self.timeout_ms)
         except PlaywrightError as err:
             raise self._drift(label, err) from err
+
+    def finder(self, scope: Scope | None = None) -> Finder:
+        """Finds this page object's controls (within ``scope``) and remembers how."""
+        return Finder(type(self).__name__, self.page, scope)
+
+    def resolve(self, finder: Finder, control: Control, timeout_ms: float | None = None) -> Locator:
+        """A control once it shows; when it does not show in time, UI drift naming its visible text."""
+        try:
+            return finder.resolve(control, timeout_ms or self.timeout_ms)
+        except PlaywrightError as err:
+            raise self._drift(control.text, err) from err
 
     def controls(self) -> dict[str, Locator]:
         """The controls this page object needs, by label, for the read-only drift check."""

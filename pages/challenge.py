@@ -16,8 +16,9 @@ from pages.labels import LABELS, labels_for
 NAVIGATION_RETRIES = 3
 #: The challenge's heading (also its title) in every language.
 HEADINGS = sorted({lb.antibot_heading for lb in LABELS.values()})
-_CHALLENGE = ("(headings.includes(document.title.trim())"
-              " || !!document.querySelector('[data-testid=antibot-challenge]'))")
+#: The page's title or one of its headings is the challenge's heading (what a person reads first).
+_CHALLENGE = ("(headings.includes(document.title.trim()) || Array.from(document.querySelectorAll("
+              "'h1, h2, [role=heading]')).some(h => headings.includes(h.textContent.trim())))")
 _FACTS = f"headings => ({{lang: document.documentElement.lang || '', challenge: {_CHALLENGE}}})"
 
 

@@ -33,6 +33,12 @@ class Labels:
     search_box: str
     search_button: str
     postings_table: str
+    col_posting_number: str
+    col_order_date: str
+    col_status: str
+    col_buyer: str
+    col_carrier: str
+    col_tracking_number: str
     loading: str
     nothing_found: str
     next_page: str
@@ -56,10 +62,16 @@ class Labels:
     field_phone: str
     field_address: str
     items_table: str
+    items_sku: str
+    items_quantity: str
     tracking_not_set: str
     edit_tracking: str
     chat_buyer: str
     close: str
+    # why the portal refuses an edit (``reason_status`` holds the status name at ``{}``)
+    reason_ozon_assigns: str
+    reason_carrier_assigns: str
+    reason_status: str
     # tracking dialog
     tracking_dialog: str
     tracking_input: str
@@ -72,6 +84,10 @@ class Labels:
     chat_message: str
     chat_send: str
     chat_sent_toast: str
+    chat_empty: str
+    chat_no_subscription: str
+    chat_window_closed: str
+    chat_cancelled: str
     # anti-bot challenge (we detect it; we never click it)
     antibot_heading: str
     antibot_text: str
@@ -91,6 +107,12 @@ LABELS: dict[str, Labels] = {
         search_box="Поиск по номеру отправления, покупателю или товару",
         search_button="Найти",
         postings_table="Отправления",
+        col_posting_number="Номер отправления",
+        col_order_date="Дата заказа",
+        col_status="Статус",
+        col_buyer="Покупатель",
+        col_carrier="Служба доставки",
+        col_tracking_number="Трек-номер",
         loading="Загрузка…",
         nothing_found="Ничего не найдено",
         next_page="Вперёд",
@@ -113,10 +135,15 @@ LABELS: dict[str, Labels] = {
         field_phone="Телефон",
         field_address="Адрес доставки",
         items_table="Товары",
+        items_sku="Артикул",
+        items_quantity="Количество",
         tracking_not_set="не указан",
         edit_tracking="Указать или изменить трек-номер",
         chat_buyer="Написать покупателю",
         close="Закрыть",
+        reason_ozon_assigns="Трек-номер назначает служба доставки Ozon",
+        reason_carrier_assigns="Трек-номер назначает интегрированная служба доставки",
+        reason_status="Статус «{}» не позволяет изменить трек-номер",
         tracking_dialog="Трек-номер отправления",
         tracking_input="Трек-номер",
         carrier_select="Служба доставки",
@@ -127,6 +154,10 @@ LABELS: dict[str, Labels] = {
         chat_message="Сообщение",
         chat_send="Отправить",
         chat_sent_toast="Сообщение отправлено",
+        chat_empty="Сообщений пока нет",
+        chat_no_subscription="Чат с покупателями доступен с подпиской Premium Plus",
+        chat_window_closed="Чат закрыт: прошло больше 72 часов после доставки",
+        chat_cancelled="Чат недоступен для отменённых отправлений",
         antibot_heading="Доступ ограничен",
         antibot_text="Подтвердите, что вы не робот",
     ),
@@ -143,6 +174,12 @@ LABELS: dict[str, Labels] = {
         search_box="Search by posting number, buyer or product",
         search_button="Search",
         postings_table="Postings",
+        col_posting_number="Posting number",
+        col_order_date="Order date",
+        col_status="Status",
+        col_buyer="Buyer",
+        col_carrier="Delivery service",
+        col_tracking_number="Tracking number",
         loading="Loading…",
         nothing_found="Nothing found",
         next_page="Next",
@@ -165,10 +202,15 @@ LABELS: dict[str, Labels] = {
         field_phone="Phone",
         field_address="Delivery address",
         items_table="Items",
+        items_sku="SKU",
+        items_quantity="Quantity",
         tracking_not_set="not set",
         edit_tracking="Set or change tracking number",
         chat_buyer="Write to buyer",
         close="Close",
+        reason_ozon_assigns="The tracking number is assigned by Ozon's delivery service",
+        reason_carrier_assigns="The tracking number is assigned by the integrated delivery service",
+        reason_status="Status “{}” does not allow changing the tracking number",
         tracking_dialog="Posting tracking number",
         tracking_input="Tracking number",
         carrier_select="Delivery service",
@@ -179,6 +221,10 @@ LABELS: dict[str, Labels] = {
         chat_message="Message",
         chat_send="Send",
         chat_sent_toast="Message sent",
+        chat_empty="No messages yet",
+        chat_no_subscription="Chat with buyers needs the Premium Plus subscription",
+        chat_window_closed="Chat closed: more than 72 hours since delivery",
+        chat_cancelled="Chat is not available for cancelled postings",
         antibot_heading="Access restricted",
         antibot_text="Confirm that you are not a robot",
     ),
@@ -195,6 +241,12 @@ LABELS: dict[str, Labels] = {
         search_box="按货件编号、买家或商品搜索",
         search_button="搜索",
         postings_table="货件",
+        col_posting_number="货件编号",
+        col_order_date="下单日期",
+        col_status="状态",
+        col_buyer="买家",
+        col_carrier="物流服务商",
+        col_tracking_number="跟踪号",
         loading="加载中…",
         nothing_found="未找到货件",
         next_page="下一页",
@@ -217,10 +269,15 @@ LABELS: dict[str, Labels] = {
         field_phone="电话",
         field_address="收货地址",
         items_table="商品",
+        items_sku="SKU",
+        items_quantity="数量",
         tracking_not_set="未设置",
         edit_tracking="指定或更改追踪号",
         chat_buyer="联系买家",
         close="关闭",
+        reason_ozon_assigns="跟踪号由 Ozon 物流指定",
+        reason_carrier_assigns="跟踪号由集成物流服务商指定",
+        reason_status="状态「{}」不允许更改跟踪号",
         tracking_dialog="货件跟踪号",
         tracking_input="跟踪号",
         carrier_select="物流服务商",
@@ -231,10 +288,63 @@ LABELS: dict[str, Labels] = {
         chat_message="消息内容",
         chat_send="发送",
         chat_sent_toast="消息已发送",
+        chat_empty="暂无消息",
+        chat_no_subscription="买家聊天需要 Premium Plus 订阅",
+        chat_window_closed="聊天已关闭：已送达超过 72 小时",
+        chat_cancelled="已取消的货件无法聊天",
         antibot_heading="访问受限",
         antibot_text="请确认您不是机器人",
     ),
 }
+
+
+#: Status names as the portal shows them, by our status code (the same codes as the seller API's).
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "ru": {"awaiting_packaging": "Ожидает упаковки", "awaiting_deliver": "Ожидает отгрузки",
+           "sent_by_seller": "Отправлено продавцом", "delivering": "Доставляется", "driver_pickup": "У водителя",
+           "last_mile": "Последняя миля", "delivered": "Доставлено", "cancelled": "Отменено",
+           "arbitration": "Арбитраж"},
+    "en": {"awaiting_packaging": "Awaiting packaging", "awaiting_deliver": "Awaiting shipment",
+           "sent_by_seller": "Sent by seller", "delivering": "Delivering", "driver_pickup": "With the driver",
+           "last_mile": "Last Mile", "delivered": "Delivered", "cancelled": "Cancelled",
+           "arbitration": "Arbitration"},
+    "zh": {"awaiting_packaging": "等待备货", "awaiting_deliver": "等待发运", "sent_by_seller": "卖家已发货",
+           "delivering": "运输中", "driver_pickup": "司机已取件", "last_mile": "最后一英里", "delivered": "已送达",
+           "cancelled": "已取消", "arbitration": "仲裁中"},
+}
+#: Delivery-service names as the portal shows them (field, list column, the dialog's choices), by carrier code.
+CARRIER_NAMES: dict[str, dict[str, str]] = {
+    "ru": {"ozon": "Ozon Логистика", "russian_post": "Почта России", "cdek": "СДЭК", "boxberry": "Boxberry",
+           "dpd": "DPD", "china_post": "Почта Китая", "cainiao": "Cainiao", "yunexpress": "YunExpress",
+           "yanwen": "Yanwen", "sunyou": "SunYou", "4px": "4PX", "other": "Другая служба"},
+    "en": {"ozon": "Ozon Logistics", "russian_post": "Russian Post", "cdek": "CDEK", "boxberry": "Boxberry",
+           "dpd": "DPD", "china_post": "China Post", "cainiao": "Cainiao", "yunexpress": "YunExpress",
+           "yanwen": "Yanwen", "sunyou": "SunYou", "4px": "4PX", "other": "Other"},
+    "zh": {"ozon": "Ozon 物流", "russian_post": "俄罗斯邮政", "cdek": "CDEK", "boxberry": "Boxberry", "dpd": "DPD",
+           "china_post": "中国邮政", "cainiao": "菜鸟", "yunexpress": "云途物流", "yanwen": "燕文物流",
+           "sunyou": "顺友物流", "4px": "递四方", "other": "其他"},
+}
+#: Delivery-scheme names (``tpl_integration_type``) as the drawer shows them.
+SCHEME_NAMES: dict[str, dict[str, str]] = {
+    "ru": {"ozon": "Доставка Ozon", "aggregator": "Агрегатор доставки",
+           "3pl_tracking": "Сторонняя служба доставки (3PL)", "non_integrated": "Доставка продавцом (rFBS)",
+           "hybryd": "Почта России (гибридная схема)"},
+    "en": {"ozon": "Ozon delivery", "aggregator": "Delivery aggregator", "3pl_tracking": "Third-party carrier (3PL)",
+           "non_integrated": "Seller delivery (rFBS)", "hybryd": "Russian Post (hybrid scheme)"},
+    "zh": {"ozon": "Ozon 物流配送", "aggregator": "物流聚合商", "3pl_tracking": "第三方物流 (3PL)",
+           "non_integrated": "卖家自配送 (rFBS)", "hybryd": "俄罗斯邮政（混合方案）"},
+}
+#: What the portal shows where a posting has no delivery service.
+NO_CARRIER = "—"
+
+
+def code_of(names: dict[str, dict[str, str]], lang: str, shown: str) -> str:
+    """The code of a name as shown (status, carrier, scheme), or "" when the text is not in the table."""
+    shown = " ".join(shown.split())
+    for code, name in names[lang].items():
+        if name == shown:
+            return code
+    return ""
 
 
 def labels_for(html_lang: str | None, default: str = "ru") -> tuple[str, Labels]:

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from pages.base import PageObject
+from pages.finders import Control
 
 LOGIN_URL = re.compile(r"/signin|id\.ozon\.ru")
 
@@ -17,14 +18,15 @@ class LoginPage(PageObject):
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
         super().__init__(page, lang, timeout_ms)
         lb = self.labels
-        self.phone = page.get_by_label(lb.login_phone, exact=True)
-        self.use_email = page.get_by_role("button", name=lb.login_use_email)
-        self.email = page.get_by_label(lb.login_email, exact=True)
-        self.get_code = page.get_by_role("button", name=lb.login_get_code)
-        self.code = page.get_by_label(lb.login_code, exact=True)
-        self.submit = page.get_by_role("button", name=lb.login_submit, exact=True)
-        self.new_code = page.get_by_role("button", name=lb.login_new_code)
-        self.error = page.get_by_role("alert")
+        find = self.finder()
+        self.phone = find.locator(Control(lb.login_phone, ("textbox",)))
+        self.use_email = find.locator(Control(lb.login_use_email, ("button", "link")))
+        self.email = find.locator(Control(lb.login_email, ("textbox",)))
+        self.get_code = find.locator(Control(lb.login_get_code))
+        self.code = find.locator(Control(lb.login_code, ("textbox",)))
+        self.submit = find.locator(Control(lb.login_submit))
+        self.new_code = find.locator(Control(lb.login_new_code, ("button", "link")))
+        self.error = page.get_by_role("alert").filter(has_text=re.compile(r"\S"))
 
     def is_current(self) -> bool:
         """Whether the browser is on the sign-in pages."""

@@ -1,7 +1,12 @@
-"""The posting detail drawer: every field, the edit control, the chat action, why-not-editable."""
+"""The posting detail drawer: every field, the edit control, the chat action, why-not-editable.
+
+Found as a person finds it: the dialog holding the title «Отправление N»; each value is the text beside or
+below its label; statuses, carriers and schemes are read as shown and mapped through the label table.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -10,28 +15,25 @@ from playwright.sync_api import Locator, Page
 from agent.errors import PostingNotFound
 from agent.records import PostingSnapshot
 from pages.base import PageObject
-from pages.dates import parse_iso, parse_shown_date
+from pages.dates import parse_shown_date
+from pages.finders import Control
+from pages.labels import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, Labels, code_of
+from pages.layout import DRAWER_FACTS, DRAWER_STATE, script
 
-#: Every labelled field group of the drawer in one call: accessible name -> value text and data attributes.
-_READ_FIELDS = """root => {
-  const fields = {};
-  for (const group of root.querySelectorAll('[role=group]')) {
-    const ids = (group.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
-    const name = ids.length
-      ? ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim()
-      : (group.getAttribute('aria-label') || '').trim();
-    const value = group.querySelector('dd');
-    if (name && value) fields[name] = {text: value.innerText.trim(), data: Object.assign({}, value.dataset)};
-  }
-  return fields;
-}"""
+_DRAWER_FACTS = script(DRAWER_FACTS, element=True)
+_DRAWER_STATE = script(DRAWER_STATE)
 
 
-def _moment(iso: str, shown: str) -> str:
-    """An ISO moment from a field: its machine value when it carries one, else the date as shown (or "")."""
-    moment = parse_iso(iso) if iso else None
-    moment = moment or parse_shown_date(shown)
+def _moment(shown: str) -> str:
+    """An ISO moment from a date as shown, or "" when the text holds none."""
+    moment = parse_shown_date(shown)
     return moment.isoformat() if moment else ""
+
+
+def reason_patterns(lb: Labels) -> list[str]:
+    """The portal's not-editable reasons as regular expressions (the status name is any text)."""
+    return [re.escape(text).replace(re.escape("{}"), ".+")
+            for text in (lb.reason_ozon_assigns, lb.reason_carrier_assigns, lb.reason_status)]
 
 
 class PostingDrawer(PageObject):
@@ -41,83 +43,101 @@ class PostingDrawer(PageObject):
         super().__init__(page, lang, timeout_ms)
         lb = self.labels
         self.posting_number = posting_number
-        self.root = page.get_by_role("dialog", name=lb.drawer_name.format(posting_number), exact=True)
-        self.not_found = self.root.get_by_text(lb.drawer_not_found)
-        self.edit_button = self.root.get_by_role("button", name=lb.edit_tracking)
-        self.chat_button = self.root.get_by_role("button", name=lb.chat_buyer)
-        self.close_button = self.root.get_by_role("button", name=lb.close, exact=True)
-        self.items_table = self.root.get_by_role("table", name=lb.items_table, exact=True)
-        self.notes = self.root.get_by_role("note")
-        self.loaded = self.field(lb.field_tracking_number).or_(self.not_found)
+        self.title = lb.drawer_name.format(posting_number)
+        # The dialog holding its title, not the tracking dialog (which names the posting too).
+        self.root = (page.get_by_role("dialog").filter(has=page.get_by_text(self.title, exact=True))
+                     .filter(has_not=page.get_by_text(lb.tracking_dialog, exact=True)).first)
+        finder = self.finder(self.root)
+        self.not_found = self.root.get_by_text(lb.drawer_not_found, exact=True)
+        self.edit_button = finder.locator(Control(lb.edit_tracking))
+        self.chat_button = finder.locator(Control(lb.chat_buyer))
+        self.close_button = finder.locator(Control(lb.close))
+        self.items_table = self.root.get_by_role("table").filter(has=page.get_by_text(lb.items_sku, exact=True))
 
-    def field(self, label: str) -> Locator:
-        """The value of a field, found by its label (a labelled group holding a ``dd``)."""
-        return self.root.get_by_role("group", name=label, exact=True).locator("dd")
+    def _arg(self, **extra: Any) -> dict[str, Any]:
+        lb = self.labels
+        return {"title": self.title, "others": [lb.tracking_dialog], "loading": lb.loading,
+                "notFound": lb.drawer_not_found, "tracking": lb.field_tracking_number, **extra}
 
     def wait_loaded(self) -> None:
-        """Wait until the drawer shows the posting (or says it does not exist).
+        """Wait until the drawer shows the posting (or says it does not exist), by its content.
 
         Raises:
             PostingNotFound: the portal has no such posting.
-            UIDrift: the drawer or its tracking-number field is not there.
+            UIDrift: no dialog holds the drawer's title, or it shows no tracking-number field.
         """
-        self._wait_visible(self.loaded, self.labels.drawer_name.format(self.posting_number))
-        if self.not_found.is_visible():
+        try:
+            state = self.page.wait_for_function(_DRAWER_STATE, arg=self._arg(wait=True),
+                                                timeout=self.timeout_ms).json_value()
+        except PlaywrightError as err:
+            raise self._drift(self._missing(), err) from err
+        if state == "not-found":
             raise PostingNotFound(f"posting {self.posting_number} not found")
+
+    def _missing(self) -> str:
+        """What the drawer lacks, for naming the drift."""
+        try:
+            state = self.page.evaluate(_DRAWER_STATE, self._arg(wait=False))
+        except PlaywrightError:
+            return self.title
+        return {"loading": self.labels.loading, "no-field": self.labels.field_tracking_number}.get(state, self.title)
 
     def tracking_number(self) -> str:
         """The tracking number shown, or an empty string when none is set."""
-        text = self.field(self.labels.field_tracking_number).inner_text().strip()
-        return "" if text == self.labels.tracking_not_set else text
+        return self.read().tracking_number
+
+    def facts(self) -> dict[str, Any]:
+        """Everything the drawer shows, as its texts (one round trip)."""
+        lb = self.labels
+        labels = [lb.field_status, lb.field_status_since, lb.field_scheme, lb.field_carrier, lb.field_tracking_number,
+                  lb.field_ship_by, lb.field_buyer, lb.field_phone, lb.field_address]
+        chat_reasons = [re.escape(t) for t in (lb.chat_no_subscription, lb.chat_window_closed, lb.chat_cancelled)]
+        arg = self._arg(fields=labels, edit=lb.edit_tracking, chat=lb.chat_buyer, reasons=reason_patterns(lb),
+                        chatReasons=chat_reasons, sku=lb.items_sku, quantity=lb.items_quantity)
+        try:
+            facts: dict[str, Any] = self.root.evaluate(_DRAWER_FACTS, arg, timeout=self.timeout_ms)
+        except PlaywrightError as err:
+            raise self._drift(self.title, err) from err
+        return facts
 
     def read(self) -> PostingSnapshot:
-        """Everything the drawer shows about the posting, as plain data (a few round trips, not one per field)."""
+        """Everything the drawer shows about the posting, as plain data (one round trip).
+
+        Raises:
+            UIDrift: the tracking-number field or the items table cannot be found.
+        """
         lb = self.labels
-        try:
-            fields: dict[str, dict[str, Any]] = self.root.evaluate(_READ_FIELDS)
-            items = self.items_table.get_by_test_id("item-row").evaluate_all(
-                "rows => rows.map(r => [r.cells[1].innerText.trim(), r.cells[2].innerText.trim()])"
-            )
-        except PlaywrightError as err:
-            raise self._drift(lb.items_table, err) from err
-
-        def text(label: str) -> str:
-            return str(fields.get(label, {}).get("text", ""))
-
-        def data(label: str, key: str) -> str:
-            return str((fields.get(label, {}).get("data") or {}).get(key, ""))
-
+        facts = self.facts()
+        fields: dict[str, str] = facts["fields"]
         if lb.field_tracking_number not in fields:
             raise self._drift(lb.field_tracking_number)
-        tracking = text(lb.field_tracking_number)
-        editable = self.edit_button.count() > 0
-        chat_available = self.chat_button.count() > 0 and self.chat_button.is_enabled()
+        if facts["items"] is None:
+            raise self._drift(f"{lb.items_table}: {lb.items_sku}, {lb.items_quantity}")
+        tracking = fields[lb.field_tracking_number]
+        carrier_text = fields.get(lb.field_carrier, "")
+        status_text = fields.get(lb.field_status, "")
         return PostingSnapshot(
             posting_number=self.posting_number,
-            status=data(lb.field_status, "status"),
-            status_text=text(lb.field_status),
-            status_since=_moment(data(lb.field_status_since, "since"), text(lb.field_status_since)),
-            scheme=data(lb.field_scheme, "scheme"),
-            carrier=data(lb.field_carrier, "carrier"),
-            carrier_text=text(lb.field_carrier),
+            status=code_of(STATUS_NAMES, self.lang, status_text),
+            status_text=status_text,
+            status_since=_moment(fields.get(lb.field_status_since, "")),
+            scheme=code_of(SCHEME_NAMES, self.lang, fields.get(lb.field_scheme, "")),
+            carrier="" if carrier_text == NO_CARRIER else code_of(CARRIER_NAMES, self.lang, carrier_text),
+            carrier_text=carrier_text,
             tracking_number="" if tracking == lb.tracking_not_set else tracking,
-            ship_by=_moment(data(lb.field_ship_by, "shipBy"), text(lb.field_ship_by)),
-            buyer=text(lb.field_buyer),
-            address=text(lb.field_address),
-            items={sku: int(qty) for sku, qty in items if qty.isdigit()},
-            editable=editable,
-            not_editable_reason="" if editable else self._note("not-editable-reason"),
-            chat_available=chat_available,
-            chat_unavailable_reason="" if chat_available else self._note("chat-unavailable-reason"),
+            ship_by=_moment(fields.get(lb.field_ship_by, "")),
+            buyer=fields.get(lb.field_buyer, ""),
+            address=fields.get(lb.field_address, ""),
+            items={sku: int(qty) for sku, qty in facts["items"] if qty.isdigit()},
+            editable=bool(facts["editable"]),
+            not_editable_reason="" if facts["editable"] else facts["reason"],
+            chat_available=bool(facts["chatEnabled"]),
+            chat_unavailable_reason="" if facts["chatEnabled"] else facts["chatReason"],
         )
-
-    def _note(self, test_id: str) -> str:
-        note = self.root.get_by_test_id(test_id)
-        return note.inner_text().strip() if note.count() else ""
 
     def close(self) -> None:
         """Close the drawer and wait until it is gone (the list behind it takes clicks again)."""
-        self.close_button.first.click()  # the drawer has two: the × in its header and the one at its foot
+        self.close_button.click()  # the first of its two: the × in its header or the one at its foot
         self.root.wait_for(state="hidden", timeout=self.timeout_ms)
 
     def open_edit(self) -> None:
@@ -125,17 +145,12 @@ class PostingDrawer(PageObject):
         self._wait_visible(self.edit_button, self.labels.edit_tracking)
         self.edit_button.click()
 
-    def personal_data(self) -> list[Locator]:
-        """Fields with the buyer's personal data, masked in every screenshot."""
-        lb = self.labels
-        return [self.field(lb.field_buyer), self.field(lb.field_phone), self.field(lb.field_address)]
-
     def controls(self) -> dict[str, Locator]:
         """The drawer's fields and controls, for the drift check (on an editable posting)."""
         lb = self.labels
-        found = {lb.drawer_name.format(self.posting_number): self.root}
+        found = {self.title: self.root}
         for label in (lb.field_status, lb.field_carrier, lb.field_tracking_number, lb.field_buyer, lb.field_address):
-            found[label] = self.field(label)
+            found[label] = self.root.get_by_text(label, exact=True)
         found[lb.items_table] = self.items_table
         found[lb.edit_tracking] = self.edit_button
         found[lb.chat_buyer] = self.chat_button

@@ -1,25 +1,28 @@
-"""The orders list: status tabs, the search box, the result rows."""
+"""The orders list: status tabs, the search box, the result rows.
+
+The table is the one whose column headers a person reads («Номер отправления», «Статус», ...); every row is
+read by those headers in one round trip; loading is waited for by content (rows, «Ничего не найдено», the
+loading text gone).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from agent.records import ListedPosting
 from pages.base import PageObject
 from pages.dates import parse_shown_date
+from pages.finders import Control
+from pages.labels import CARRIER_NAMES, NO_CARRIER, STATUS_NAMES, code_of
+from pages.layout import LIST_READY, LIST_ROWS, LIST_STATE, script
 
-#: What each row shows, in one call: codes from the status badge and carrier cell, the rest as text.
-_ROW_FACTS = """rows => rows.map(r => {
-  const status = r.querySelector('[data-status]');
-  const carrier = r.querySelector('[data-carrier]');
-  const tracking = r.querySelector('[data-testid=row-tracking]');
-  return {number: r.dataset.posting, date: r.cells.length > 1 ? r.cells[1].innerText.trim() : '',
-          status: status ? status.dataset.status : '', carrier: carrier ? carrier.dataset.carrier : '',
-          tracking: tracking ? tracking.innerText.trim() : ''};
-})"""
+_LIST_STATE = script(LIST_STATE)
+_LIST_READY = script(LIST_READY)
+_LIST_ROWS = script(LIST_ROWS)
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,15 @@ class PostingsListPage(PageObject):
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
         super().__init__(page, lang, timeout_ms)
         lb = self.labels
-        self.search_box = page.get_by_role("searchbox", name=lb.search_box)
-        self.search_button = page.get_by_role("button", name=lb.search_button, exact=True)
-        self.table = page.get_by_role("table", name=lb.postings_table, exact=True)
-        # aria-busy is the list's own "rows are loading" flag; no role or label expresses it.
-        self.table_ready = self.table.and_(page.locator("[aria-busy='false']"))
-        self.rows = page.get_by_test_id("posting-row")
+        self._find = self.finder()
+        self.search_control = Control(lb.search_box, ("searchbox", "textbox"))
+        self.search_box = self._find.locator(self.search_control)
+        self.search_button = self._find.locator(Control(lb.search_button))
+        # The table a person recognises by its first column's header.
+        self.table = page.get_by_role("table").filter(has=page.get_by_text(lb.col_posting_number, exact=True))
+        self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
         self.nothing_found = page.get_by_text(lb.nothing_found, exact=True)
-        self.next_page = page.get_by_role("button", name=lb.next_page)
+        self.next_page = self._find.locator(Control(lb.next_page))
 
     @staticmethod
     def url(base_url: str, path: str, **query: str) -> str:
@@ -53,44 +57,72 @@ class PostingsListPage(PageObject):
 
     def tab(self, name: str) -> Locator:
         """A status tab by its key: ``all``, ``awaiting_packaging``, ``delivering``, ..."""
-        return self.page.get_by_role("tab", name=getattr(self.labels, f"tab_{name}"), exact=True)
+        return self._find.locator(Control(getattr(self.labels, f"tab_{name}"), ("tab",)))
+
+    def _arg(self) -> dict[str, str]:
+        lb = self.labels
+        return {"loading": lb.loading, "numberHeader": lb.col_posting_number, "nothingFound": lb.nothing_found}
 
     def wait_loaded(self) -> None:
-        """Wait until the rows have loaded (the table is no longer busy)."""
-        self._wait_visible(self.table_ready, self.labels.postings_table)
+        """Wait until the rows have loaded: rows shown, or «nothing found», and no loading text.
+
+        Raises:
+            UIDrift: no table with the posting-number column, or it never finished loading.
+        """
+        try:
+            self.page.wait_for_function(_LIST_READY, arg=self._arg(), timeout=self.timeout_ms)
+        except PlaywrightError as err:
+            raise self._drift(self._missing(), err) from err
+
+    def _missing(self) -> str:
+        try:
+            state = self.page.evaluate(_LIST_STATE, self._arg())
+        except PlaywrightError:
+            state = "absent"
+        return self.labels.loading if state == "loading" else f"{self.labels.postings_table}: " \
+            f"{self.labels.col_posting_number}"
 
     def search(self, query: str) -> None:
         """Search by posting number, buyer name or a product word, and wait for the rows."""
-        self._wait_visible(self.search_box, self.labels.search_box)
-        self.search_box.fill(query)
+        box = self.resolve(self._find, self.search_control)
+        box.fill(query)
         with self.page.expect_response(lambda r: "/api/postings" in r.url or "search" in r.url):
             self.search_button.click()
         self.wait_loaded()
 
     def open_tab(self, name: str) -> None:
         """Switch to a status tab and wait for its rows."""
-        tab = self.tab(name)
-        self._wait_visible(tab, getattr(self.labels, f"tab_{name}"))
+        tab = self.resolve(self._find, Control(getattr(self.labels, f"tab_{name}"), ("tab",)))
         tab.click()
         self.wait_loaded()
 
+    def _rows(self) -> list[dict[str, str]]:
+        try:
+            rows: list[dict[str, str]] | None = self.page.evaluate(_LIST_ROWS, self._arg())
+        except PlaywrightError as err:
+            raise self._drift(self.labels.col_posting_number, err) from err
+        if rows is None:
+            raise self._drift(f"{self.labels.postings_table}: {self.labels.col_posting_number}")
+        return rows
+
     def result_rows(self) -> list[PostingRow]:
         """The rows shown (this page of results)."""
-        data = self.rows.evaluate_all(
-            "rows => rows.map(r => [r.dataset.posting, Array.from(r.cells).map(c => c.innerText.trim())])"
-        )
-        return [PostingRow(number, tuple(cells)) for number, cells in data]
+        number = self.labels.col_posting_number
+        return [PostingRow(row.get(number, ""), tuple(row.values())) for row in self._rows()]
 
     def listed_postings(self) -> list[ListedPosting]:
         """The rows shown, as facts: number, order date, status and carrier codes, tracking number."""
-        rows = self.rows.evaluate_all(_ROW_FACTS)
+        lb = self.labels
         listed = []
-        for row in rows:
-            moment = parse_shown_date(row["date"])
-            tracking = "" if row["tracking"] == self.labels.tracking_not_set else row["tracking"]
-            listed.append(ListedPosting(posting_number=row["number"], order_date=moment.isoformat() if moment else "",
-                                        status=row["status"] or "", carrier=row["carrier"] or "",
-                                        tracking_number=tracking))
+        for row in self._rows():
+            moment = parse_shown_date(row.get(lb.col_order_date, ""))
+            tracking = row.get(lb.col_tracking_number, "")
+            carrier = row.get(lb.col_carrier, "")
+            listed.append(ListedPosting(
+                posting_number=row.get(lb.col_posting_number, ""), order_date=moment.isoformat() if moment else "",
+                status=code_of(STATUS_NAMES, self.lang, row.get(lb.col_status, "")),
+                carrier="" if carrier == NO_CARRIER else code_of(CARRIER_NAMES, self.lang, carrier),
+                tracking_number="" if tracking == lb.tracking_not_set else tracking))
         return listed
 
     def posting_numbers(self) -> list[str]:
@@ -107,19 +139,18 @@ class PostingsListPage(PageObject):
         self.wait_loaded()
 
     def open_posting(self, posting_number: str) -> None:
-        """Open a posting's drawer from its row."""
-        self.rows.filter(has=self.page.get_by_role("button", name=posting_number, exact=True)).get_by_role(
-            "button", name=posting_number, exact=True
-        ).click()
-
-    def buyer_cells(self) -> Locator:
-        """Cells with buyer names (personal data, masked in screenshots)."""
-        return self.rows.locator("td:nth-child(4)")
+        """Open a posting's drawer from its row (a click on its number, as a person does)."""
+        row = self.rows.filter(has=self.page.get_by_text(posting_number, exact=True))
+        target = (row.get_by_role("button", name=posting_number, exact=True)
+                  .or_(row.get_by_role("link", name=posting_number, exact=True))
+                  .or_(row.get_by_text(posting_number, exact=True)))
+        target.first.click()
 
     def controls(self) -> dict[str, Locator]:
         """The list's controls, for the drift check."""
         lb = self.labels
-        found = {lb.search_box: self.search_box, lb.search_button: self.search_button, lb.postings_table: self.table}
+        found = {lb.search_box: self.search_box, lb.search_button: self.search_button,
+                 lb.col_posting_number: self.table}
         for key in ("all", "awaiting_deliver", "delivering", "delivered"):
             found[getattr(lb, f"tab_{key}")] = self.tab(key)
         return found

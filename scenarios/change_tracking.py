@@ -41,7 +41,7 @@ from agent.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
 from agent.settings import Settings
 from agent.tracking import normalize
 from pages.posting_drawer import PostingDrawer
-from pages.postings_list import PostingsListPage
+from pages.privacy import personal_data_boxes
 from pages.tracking_dialog import TrackingDialog
 from scenarios.find_posting import open_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
@@ -75,12 +75,11 @@ class ChangeJob:
 
 
 def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
-    """Evidence screenshot: the drawer alone (buyer data masked), or the whole page with the list's buyers masked."""
+    """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows."""
     page = job.portal.page
-    if drawer is not None and drawer.root.count():
-        path = job.evidence.screenshot(page, posting, name, drawer.personal_data(), element=drawer.root)
-    else:
-        path = job.evidence.screenshot(page, posting, name, [PostingsListPage(page, job.portal.lang).buyer_cells()])
+    element = drawer.root if drawer is not None and drawer.root.count() else None
+    path = job.evidence.screenshot(page, posting, name, lambda: personal_data_boxes(page, job.portal.lang),
+                                   element=element)
     if path:
         evidence.append(path)
 

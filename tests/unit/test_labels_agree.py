@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.sandbox.i18n import BASE_TABLES
-from pages.labels import LABELS, LANGS, label_names
+from pages.labels import CARRIER_NAMES, LABELS, LANGS, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, label_names
 
 #: Our language key -> the sandbox's.
 SANDBOX_LANG = {"ru": "ru", "en": "en", "zh": "zh-Hans"}
@@ -28,6 +28,12 @@ SANDBOX_KEY = {
     "search_box": "search.label",
     "search_button": "search.button",
     "postings_table": "list.table",
+    "col_posting_number": "col.posting_number",
+    "col_order_date": "col.order_date",
+    "col_status": "col.status",
+    "col_buyer": "col.buyer",
+    "col_carrier": "col.carrier",
+    "col_tracking_number": "col.tracking_number",
     "loading": "common.loading",
     "nothing_found": "list.empty",
     "next_page": "pager.next",
@@ -50,10 +56,15 @@ SANDBOX_KEY = {
     "field_phone": "field.phone",
     "field_address": "field.address",
     "items_table": "items.table",
+    "items_sku": "items.sku",
+    "items_quantity": "items.quantity",
     "tracking_not_set": "tracking.not_set",
     "edit_tracking": "drawer.edit_tracking",
     "chat_buyer": "drawer.chat_buyer",
     "close": "drawer.close",
+    "reason_ozon_assigns": "reason.ozon_assigns",
+    "reason_carrier_assigns": "reason.carrier_assigns",
+    "reason_status": "reason.status",
     "tracking_dialog": "dialog.title",
     "tracking_input": "dialog.tracking",
     "carrier_select": "dialog.carrier",
@@ -64,11 +75,15 @@ SANDBOX_KEY = {
     "chat_message": "chat.message",
     "chat_send": "chat.send",
     "chat_sent_toast": "chat.sent",
+    "chat_empty": "chat.empty",
+    "chat_no_subscription": "chat.no_subscription",
+    "chat_window_closed": "chat.window_closed",
+    "chat_cancelled": "chat.cancelled",
     "antibot_heading": "antibot.heading",
     "antibot_text": "antibot.text",
 }
 #: Labels that are format strings: the page objects use ``{}``, the sandbox names its placeholder.
-PLACEHOLDER = {"drawer_name": "number"}
+PLACEHOLDER = {"drawer_name": "number", "reason_status": "status"}
 SAMPLE = "12345678-0001-1"
 
 
@@ -88,3 +103,16 @@ def test_page_object_label_should_match_the_sandbox_text(lang: str, field: str) 
     if field in PLACEHOLDER:
         ours, theirs = ours.format(SAMPLE), theirs.format(**{PLACEHOLDER[field]: SAMPLE})
     assert ours == theirs
+
+
+@pytest.mark.parametrize(("names", "prefix"), [(STATUS_NAMES, "status."), (CARRIER_NAMES, "carrier."),
+                                               (SCHEME_NAMES, "scheme.")], ids=["statuses", "carriers", "schemes"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_status_carrier_and_scheme_names_should_match_the_sandbox_texts(
+    lang: str, names: dict[str, dict[str, str]], prefix: str
+) -> None:
+    table = BASE_TABLES[SANDBOX_LANG[lang]]
+    theirs = {key[len(prefix):]: text for key, text in table.items()
+              if key.startswith(prefix) and key != "carrier.none"}
+    assert names[lang] == theirs
+    assert table.get("carrier.none", NO_CARRIER) == NO_CARRIER

@@ -1,0 +1,104 @@
+"""Where the buyer's personal data shows on the page, so every kept image can paint it over. Fails closed.
+
+Found the way a person finds it, in one round trip: the values beside the labels «Покупатель», «Телефон»,
+«Адрес доставки» (drawer, dialog, any card); the cells under the list's «Покупатель» header; search boxes (a
+search may be a buyer's name); a chat's history and its title line; any text holding a personal string the
+agent already knows. Where the fields cannot be found, the whole area is covered instead: a posting dialog
+without its three fields, a table with rows but no buyer column we recognise, a list area whose buyer header
+is not in a table we can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from playwright.sync_api import Page
+
+from pages.labels import LABELS
+from pages.layout import HELPERS, script
+
+#: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
+Box = tuple[float, float, float, float]
+
+_BOXES = script(HELPERS + r"""
+const a = arg, boxes = [], body = document.body;
+const add = el => {
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && r.height > 0) boxes.push([r.left - 3, r.top - 3, r.width + 6, r.height + 6]);
+};
+const fields = new Set(a.fields);
+const insideDialog = el => !!el.closest('[role=dialog], dialog');
+// 1. the value beside each personal label, wherever it shows
+for (const el of body.querySelectorAll('*')) {
+  const text = norm(el.textContent);
+  if (!fields.has(text) || !shown(el) || [...el.children].some(c => norm(c.textContent) === text)) continue;
+  const value = valueBeside(el, body, fields);
+  if (value) add(value);
+}
+// 2. dialogs naming a posting: all three fields found, or the whole dialog covered
+for (const d of body.querySelectorAll('[role=dialog], dialog')) {
+  if (!shown(d) || withText(d, a.notFound).length) continue;
+  const labelled = a.fields.some(f => withText(d, f).length);
+  if (withText(d, a.trackingTitle).length && !labelled) continue;  // the tracking dialog shows no buyer
+  const found = valuesBeside(d, a.fields);
+  if (!a.fields.every(f => found[f])) add(d);
+}
+// 3. tables: the buyer column; a table with rows and no buyer column (and not the items) is covered whole
+const listed = new Set();
+for (const t of tables(body)) {
+  if (t.headers.includes(a.sku)) continue;
+  const i = t.headers.indexOf(a.buyerHeader);
+  if (i < 0) { if (t.rows.length) add(t.el); continue; }
+  listed.add(t.el);
+  for (const r of t.rows) if (r.cells[i]) add(r.cells[i]);
+}
+// 4. a buyer header outside a readable table: cover the smallest area that also shows the number header
+for (const h of withText(body, a.buyerHeader)) {
+  if (insideDialog(h) || [...listed].some(t => t.contains(h))) continue;
+  let area = h.parentElement;
+  while (area && area !== body && !withText(area, a.numberHeader).length) area = area.parentElement;
+  add(area && area !== body ? area : body);
+}
+// 5. search boxes and other typed values (a search may be a buyer's name)
+for (const i of body.querySelectorAll('input, textarea')) {
+  if (shown(i) && i.value && !insideDialog(i)) add(i);
+}
+// 6. a chat: its history and the line naming the posting (and its buyer)
+for (const log of body.querySelectorAll('[role=log]')) {
+  if (!shown(log)) continue;
+  add(log);
+  for (const el of body.querySelectorAll('*')) {
+    const text = norm(el.textContent);
+    if (shown(el) && a.titlePrefixes.some(p => text.startsWith(p)) && !el.closest('[role=log]')
+        && ![...el.children].some(c => norm(c.textContent) === text)) add(el);
+  }
+}
+// 7. any text holding a personal string already known
+if (a.secrets.length) {
+  for (const el of body.querySelectorAll('*')) {
+    if (!shown(el) || el.children.length > 3) continue;
+    const text = norm(el.textContent);
+    if (a.secrets.some(s => text.includes(s))) add(el);
+  }
+}
+return boxes;
+""")
+
+
+def personal_data_boxes(page: Page, lang: str, secrets: Iterable[str] = ()) -> list[Box]:
+    """The boxes to paint over on the page as it is now (viewport CSS pixels).
+
+    Args:
+        lang: the portal language (its label table). The boxes for every language's labels are unioned when
+            the page's language is not known for sure, so pass the one the portal declared.
+        secrets: personal strings already known (buyer name, phone, address): covered wherever they show.
+
+    Raises:
+        playwright.sync_api.Error: the page could not be read; the caller then covers everything.
+    """
+    lb = LABELS[lang]
+    arg = {"fields": [lb.field_buyer, lb.field_phone, lb.field_address], "trackingTitle": lb.tracking_dialog,
+           "notFound": lb.drawer_not_found, "sku": lb.items_sku, "buyerHeader": lb.col_buyer,
+           "numberHeader": lb.col_posting_number, "titlePrefixes": [lb.drawer_name.split("{}")[0]],
+           "secrets": [" ".join(s.split()) for s in secrets if s and len(s.strip()) >= 3]}
+    return [(float(x), float(y), float(w), float(h)) for x, y, w, h in page.evaluate(_BOXES, arg)]
