@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Parallel pytest workers; browser tests wait on I/O, so a few more than the cores pays off.
 WORKERS ?= 3
 
-.PHONY: demo test lint typecheck unit e2e browser bench clean
+.PHONY: demo test lint typecheck unit e2e browser bench clean i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ unit: $(STAMP)
 
 e2e: browser
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q -m e2e
+
+# Re-extract every message people read (babel.cfg) into the .pot and merge it into the ru and zh catalogs;
+# then translate the new or fuzzy entries (tests/unit/test_i18n.py names them). English is the source language.
+I18N_POT := agent/locales/ozon_rpa.pot
+i18n: $(STAMP)
+	@mkdir -p agent/locales
+	$(BIN)/pybabel extract -F babel.cfg -c TRANSLATORS: --add-location=file --no-wrap --sort-by-file \
+		--project=ozon-rpa --copyright-holder=ozon-rpa -o $(I18N_POT) .
+	for lang in ru zh; do $(BIN)/pybabel update -i $(I18N_POT) -d agent/locales -D ozon_rpa -l $$lang \
+		--init-missing --no-wrap --ignore-obsolete || exit 1; done
 
 bench: browser
 	$(BIN)/python bench/bulk_bench.py

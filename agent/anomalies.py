@@ -23,8 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent import tracking
+from agent import tracking, vocabulary
 from agent.errors import InvalidTrackingNumber
+from agent.i18n import _, ngettext
 from agent.journal import ItemRecord
 from agent.records import ListedPosting, Outcome, PostingSnapshot
 
@@ -107,11 +108,13 @@ def portal_findings(rows: Mapping[str, ListedPosting], drawers: Mapping[str, Pos
         ship_by = _moment(drawer.ship_by)
         if not shown and drawer.scheme in SELLER_SCHEMES and ship_by is not None and ship_by < now:
             flag(Rule.OVERDUE_NO_TRACKING,
-                 f"ship-by {ship_by:%Y-%m-%d %H:%M} UTC passed {_ago(now - ship_by)} ago "
-                 f"({drawer.scheme}: the seller sets the number)")
+                 _("ship-by {moment} UTC passed {ago} ago ({scheme}: the seller sets the number)",
+                   moment=ship_by.strftime("%Y-%m-%d %H:%M"), ago=_ago(now - ship_by), scheme=drawer.scheme))
         since = _moment(drawer.status_since)
         if since is not None and now - since > timedelta(days=stuck_days):
-            flag(Rule.STUCK, f"in status {status} for {_ago(now - since)} (more than {stuck_days} days)")
+            flag(Rule.STUCK, ngettext("in status {status} for {ago} (more than {n} day)",
+                                      "in status {status} for {ago} (more than {n} days)", stuck_days,
+                                      status=vocabulary.posting_status_label(status), ago=_ago(now - since)))
     return found
 
 
@@ -148,9 +151,11 @@ def journal_findings(history: Iterable[ItemRecord], notices: Iterable[Mapping[st
             changes[item.posting_number].append(item)
     for number, changed in changes.items():
         if len(changed) >= 2:
-            trail = " -> ".join([changed[0].old_tracking or "(none)", *(i.new_tracking for i in changed)])
+            trail = " -> ".join([changed[0].old_tracking or _("(none)"), *(i.new_tracking for i in changed)])
             found.append(Finding(posting_number=number, rule=Rule.CHANGED_OFTEN,
-                                 detail=f"tracking number changed {len(changed)} times: {trail}",
+                                 detail=ngettext("tracking number changed {n} time: {trail}",
+                                                 "tracking number changed {n} times: {trail}", len(changed),
+                                                 trail=trail),
                                  tracking_number=changed[-1].new_tracking))
     last_delivered: dict[str, int] = {}
     undelivered: dict[str, Mapping[str, Any]] = {}
@@ -163,17 +168,21 @@ def journal_findings(history: Iterable[ItemRecord], notices: Iterable[Mapping[st
             undelivered[number] = notice
     for number, notice in undelivered.items():
         found.append(Finding(posting_number=number, rule=Rule.NOTICE_UNDELIVERED,
-                             detail=f"{notice['kind']} notice of {str(notice['at'])[:16]} not delivered: "
-                                    f"{notice['why'] or 'chat unavailable'}; send it another way"))
+                             detail=_("{kind} notice of {moment} not delivered: {why}; send it another way",
+                                      kind=vocabulary.notice_kind_label(str(notice["kind"])),
+                                      moment=str(notice["at"])[:16],
+                                      why=notice["why"] or _("chat unavailable"))))
     for number, item in pending_postings(items).items():
         if shown_numbers.get(number):
             continue
         found.append(Finding(posting_number=number, rule=Rule.PENDING_NUMBER,
-                             detail=f"waiting for the carrier's number since {str(item.finished_at)[:16]}"
-                                    f"{': ' + item.error if item.error else ''}"))
+                             detail=_("waiting for the carrier's number since {moment}",
+                                      moment=str(item.finished_at)[:16]) + (f": {item.error}" if item.error else "")))
     return found
 
 
 def _ago(delta: timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24}d {hours % 24}h" if hours >= 24 else f"{hours}h"
+    if hours >= 24:
+        return _("{days}d {hours}h", days=hours // 24, hours=hours % 24)
+    return _("{hours}h", hours=hours)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.errors import AbortRun, AgentError, ConfigError, InputError
+from agent.i18n import set_ui_lang
 from agent.logs import configure_logging
 from agent.records import ExitCode, Outcome
 from agent.settings import Settings
@@ -38,6 +39,9 @@ def main(
     base_url: Annotated[str | None, typer.Option(help="Portal URL (OZON_RPA_BASE_URL).")] = None,
     state_dir: Annotated[Path | None, typer.Option(help="Journal, state and runs (OZON_RPA_STATE_DIR).")] = None,
     lang: Annotated[str | None, typer.Option(help="Portal language: ru, en, zh (OZON_RPA_LANG).")] = None,
+    ui_lang: Annotated[str | None, typer.Option(
+        help="Language of messages and reports: zh, ru, en (OZON_RPA_UI_LANG; default: the system locale's, "
+             "then the portal's).")] = None,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
@@ -49,10 +53,16 @@ def main(
         overrides["state_dir"] = state_dir
     if lang:
         overrides["lang"] = lang
+    if ui_lang:
+        overrides["ui_lang"] = ui_lang
     if headed:
         overrides["headless"] = False
     configure_logging("DEBUG" if verbose else "INFO")
     ctx.obj = overrides
+    try:  # speak the operator's language from the first message; bad settings are reported by the command
+        set_ui_lang(Settings(**overrides).ui_language)
+    except ValidationError:
+        pass
 
 
 def settings_from(ctx: typer.Context, **more: Any) -> Settings:
@@ -60,7 +70,9 @@ def settings_from(ctx: typer.Context, **more: Any) -> Settings:
     overrides = dict(ctx.obj or {})
     overrides.update({k: v for k, v in more.items() if v is not None})
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
+        set_ui_lang(settings.ui_language)
+        return settings
     except ValidationError as err:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
         fail(f"invalid settings: {problems}", ExitCode.BAD_INPUT)

@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from agent import i18n, vocabulary
 from agent.carriers import carrier_name
+from agent.i18n import _
 from agent.journal import RunRecord
 from agent.plan import Plan
 from agent.records import Outcome
@@ -29,8 +31,9 @@ _OUTCOME_ORDER = (Outcome.CHANGED, Outcome.UNCHANGED, Outcome.REJECTED, Outcome.
 
 
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return vocabulary.install(i18n.install(env))
 
 
 def _href(path: str, run_dir: Path) -> str:
@@ -79,7 +82,10 @@ def _duration(start: str, finish: str | None) -> str:
     except ValueError:
         return ""
     hours, rest = divmod(max(0, seconds), 3600)
-    return f"{hours}h {rest // 60:02d}m {rest % 60:02d}s" if hours else f"{rest // 60}m {rest % 60:02d}s"
+    mins, secs = f"{rest // 60:02d}" if hours else str(rest // 60), f"{rest % 60:02d}"
+    if hours:
+        return _("{hours} h {minutes} min {seconds} s", hours=hours, minutes=mins, seconds=secs)
+    return _("{minutes} min {seconds} s", minutes=mins, seconds=secs)
 
 
 def report_context(run_dir: Path, run: RunRecord, rows: list[ResultRow], *, plan: Plan | None) -> dict[str, Any]:
@@ -96,7 +102,7 @@ def report_context(run_dir: Path, run: RunRecord, rows: list[ResultRow], *, plan
         "counts": [(outcome.value, counts.get(outcome, 0)) for outcome in _OUTCOME_ORDER],
         "total": len(rows),
         "rows": [
-            {"row": row, "carrier": carrier_name(row.carrier, "en") if row.carrier else "",
+            {"row": row, "carrier": carrier_name(row.carrier, i18n.ui_lang()) if row.carrier else "",
              "evidence": _evidence(row.evidence, run_dir)}
             for row in rows
         ],

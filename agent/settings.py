@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from agent.i18n import language_of_locale
+
 Lang = Literal["ru", "en", "zh"]
 OtpSource = Literal["prompt", "sandbox"]
 
@@ -42,6 +44,12 @@ class Settings(BaseSettings):
     #: The Chromium to launch on that remote host (needs ``playwright run-server --unsafe`` there).
     remote_browser_path: str | None = None
     lang: Lang = "ru"
+    #: The operator's language (messages, reports); unset: the system locale's, then the portal's.
+    ui_lang: Lang | None = None
+    #: The system locale, read here because nothing else reads the environment (see ``ui_language``).
+    locale_all: str = Field(default="", validation_alias="LC_ALL")
+    locale_messages: str = Field(default="", validation_alias="LC_MESSAGES")
+    locale_lang: str = Field(default="", validation_alias="LANG")
     operator: str = Field(default="", description="who runs the agent; defaults to the OS user")
     timeout_ms: int = Field(default=15_000, ge=1_000, description="one global timeout for every wait")
     save_timeout_ms: int = Field(default=30_000, ge=1_000)
@@ -74,6 +82,13 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def ui_language(self) -> str:
+        """The operator's language: ``ui_lang``, else the system locale's (the first set of LC_ALL, LC_MESSAGES,
+        LANG, as POSIX orders them) when it is one we speak, else the portal's."""
+        system = next((v for v in (self.locale_all, self.locale_messages, self.locale_lang) if v.strip()), "")
+        return self.ui_lang or language_of_locale(system) or self.lang
 
     @property
     def host(self) -> str:

@@ -15,11 +15,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from agent.i18n import N_
 from agent.journal import ItemRecord
 from agent.records import Outcome
 
-NO_CARRIER = "(unknown)"
-NO_REASON = "(no reason given)"
+#: Keys of changes without a carrier or a reason: English in JSON and CSV, translated where people read them.
+NO_CARRIER = N_("(unknown)")
+NO_REASON = N_("(no reason given)")
 _POSTING = re.compile(r"\b\d{8,10}-\d{4}-\d+\b")
 _NUMBER = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9-]{8,}\b")  # a tracking number: long, upper case, with digits
 _QUOTED = re.compile(r"«[^»]*»|'[^']*'|\"[^\"]*\"")

@@ -14,7 +14,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from agent import i18n, vocabulary
 from agent.anomalies import Finding, Rule
+from agent.i18n import N_, _
 from agent.journal import RunRecord
 from agent.spreadsheet_cells import SafeCsvWriter
 
@@ -23,14 +25,14 @@ REPORT_NAME = "report.html"
 CSV_NAME = "findings.csv"
 CSV_COLUMNS = ("posting_number", "rule", "detail", "status", "tracking_number")
 
-#: How each rule is named for people, in the order the report lists them.
+#: How each rule is named for people (English; shown through ``_()``), in the order the report lists them.
 RULE_LABELS: dict[str, str] = {
-    Rule.OVERDUE_NO_TRACKING.value: "overdue, no tracking number",
-    Rule.BAD_TRACKING.value: "bad tracking number",
-    Rule.STUCK.value: "stuck in status",
-    Rule.CHANGED_OFTEN.value: "changed 2+ times",
-    Rule.NOTICE_UNDELIVERED.value: "notice not delivered",
-    Rule.PENDING_NUMBER.value: "waiting for a number",
+    Rule.OVERDUE_NO_TRACKING.value: N_("overdue, no tracking number"),
+    Rule.BAD_TRACKING.value: N_("bad tracking number"),
+    Rule.STUCK.value: N_("stuck in status"),
+    Rule.CHANGED_OFTEN.value: N_("changed 2+ times"),
+    Rule.NOTICE_UNDELIVERED.value: N_("notice not delivered"),
+    Rule.PENDING_NUMBER.value: N_("waiting for a number"),
 }
 
 
@@ -75,6 +77,11 @@ def rule_counts(findings: list[Finding]) -> list[tuple[str, str, int]]:
     return [(rule, label, counts.get(rule, 0)) for rule, label in RULE_LABELS.items()]
 
 
+def tab_names(tabs: tuple[str, ...]) -> str:
+    """The scanned tabs (status codes, or ``all``) as the operator calls them."""
+    return ", ".join(_("All") if tab == "all" else vocabulary.posting_status_label(tab) for tab in tabs)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8", newline="")
@@ -99,8 +106,9 @@ def write_watch_report(scan_dir: Path, run: RunRecord, findings: list[Finding], 
     scan_dir.mkdir(parents=True, exist_ok=True)
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    vocabulary.install(i18n.install(env))
     context: dict[str, Any] = {
-        "run": run, "started": run.started_at[:19].replace("T", " ") + " UTC", "tabs": ", ".join(facts.tabs),
+        "run": run, "started": run.started_at[:19].replace("T", " ") + " UTC", "tabs": tab_names(facts.tabs),
         "rows_seen": facts.rows_seen, "drawers_read": facts.drawers_read, "seconds": f"{facts.seconds:.1f}",
         "stuck_days": facts.stuck_days, "postings": by_posting(findings), "counts": rule_counts(findings),
         "labels": RULE_LABELS,
