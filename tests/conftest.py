@@ -47,10 +47,18 @@ def skins_of(config: pytest.Config) -> list[str]:
     return list(dict.fromkeys(skins))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "skins(*names): a test of these sandbox front ends only, whatever --skins says")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that uses the sandbox's front end (through ``skin``) once per ``--skins`` entry."""
+    """Run every test that uses the sandbox's front end (through ``skin``) once per ``--skins`` entry.
+
+    A test marked ``skins("modern")`` checks that front end itself: it runs on it whatever ``--skins`` says.
+    """
     if "skin" in metafunc.fixturenames:
-        skins = skins_of(metafunc.config)
+        marker = metafunc.definition.get_closest_marker("skins")
+        skins = list(marker.args) if marker else skins_of(metafunc.config)
         metafunc.parametrize("skin", skins, ids=skins, indirect=True)
 
 

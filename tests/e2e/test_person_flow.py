@@ -18,7 +18,9 @@ from playwright.sync_api import Locator, Page, expect
 from pages.labels import LABELS
 from tests.conftest import Oracle
 
-pytestmark = pytest.mark.e2e
+# This is the classic front end's own acceptance (named tables, groups, a native select); the modern one has
+# test_person_flow_modern.py.
+pytestmark = [pytest.mark.e2e, pytest.mark.skins("classic")]
 
 SELLER_PHONE = "+7 900 000-00-00"
 LIST_PATH = "/app/postings/fbs"

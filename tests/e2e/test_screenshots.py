@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from pages.labels import LABELS
 from tests.conftest import Oracle
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.skins("classic")]  # the modern skin: test_screenshots_modern.py
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 900}

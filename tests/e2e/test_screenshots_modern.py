@@ -1,0 +1,57 @@
+"""Screenshots of the sandbox's modern front end for the docs: the list, a drawer and the tracking dialog (ru).
+
+``OZON_RPA_UPDATE_SCREENSHOTS=1 pytest tests/e2e/test_screenshots_modern.py`` rewrites
+``docs/screenshots/modern-*.png``; without it the pictures go to a temporary folder and are only checked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import Oracle
+from tests.e2e.test_person_flow_modern import dialog_titled, text, wait_for_results
+from tests.e2e.test_screenshots import DOCS_SCREENSHOTS, VIEWPORT, png_size, shoot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skins("modern")]
+
+
+def test_screenshots_should_show_the_modern_list_drawer_and_dialog(
+    new_context: Any, signed_in_state: Path, sandbox: Oracle, tmp_path: Path
+) -> None:
+    folder = DOCS_SCREENSHOTS if os.environ.get("OZON_RPA_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    lang = "ru"
+    newest = sorted(sandbox.postings(status="awaiting_deliver", limit=1000), key=lambda p: p["order_date"],
+                    reverse=True)[:20]
+    posting = next(p for p in newest if p["editable"] and p["tracking_number"] and p["carrier"]
+                   and len(p["items"]) > 1)
+    number = posting["posting_number"]
+    context = new_context(storage_state=signed_in_state, viewport=VIEWPORT, locale="ru", timezone_id="Europe/Moscow")
+    context.add_cookies([{"name": "lang", "value": "ru", "url": sandbox.url}])
+    page: Page = context.new_page()
+
+    page.goto(f"{sandbox.url}/app/postings/crossborder/fbs?tab=awaiting_deliver")
+    wait_for_results(page, lang, len(sandbox.postings(status="awaiting_deliver", limit=1000)))
+    expect(page.get_by_role("link", name=number, exact=True)).to_be_visible()
+    shots = [shoot(page, folder / "modern-list-ru.png")]
+
+    page.get_by_role("link", name=number, exact=True).click()
+    drawer = dialog_titled(page, text(lang, "drawer.title", number=number))
+    expect(drawer.get_by_text(text(lang, "items.table"), exact=True)).to_be_visible()
+    shots.append(shoot(page, folder / "modern-drawer-ru.png"))
+
+    drawer.get_by_role("button", name=text(lang, "drawer.edit_tracking"), exact=True).click()
+    dialog = dialog_titled(page, text(lang, "dialog.title"))
+    dialog.get_by_role("button", name=text(lang, "carrier." + posting["carrier"]), exact=True).click()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    shots.append(shoot(page, folder / "modern-dialog-ru.png"))
+
+    for shot in shots:
+        assert shot.stat().st_size > 10_000, f"{shot.name} looks empty"
+        assert png_size(shot) == (VIEWPORT["width"], VIEWPORT["height"])
+    assert sandbox.posting(number)["save_count"] == 0
