@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.browser import find_browser, launch_options
+from agent.i18n import set_ui_lang
 from agent.settings import Settings
 from fixtures.sandbox.config import SandboxConfig
 from fixtures.sandbox.server import SandboxServer
@@ -66,6 +67,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def skin(request: pytest.FixtureRequest) -> str:
     """The sandbox front end this test runs on (``classic`` or ``modern``), from ``--skins``."""
     return str(getattr(request, "param", "classic"))
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English whatever the machine's locale (LANG=zh_CN would otherwise translate every message,
+    in this process and in the CLI processes tests start); a test that wants another language sets it."""
+    monkeypatch.setenv("OZON_RPA_UI_LANG", "en")
+    set_ui_lang("en")
+    yield
+    set_ui_lang("en")  # the language is process-wide: leave none behind for the next test
 
 
 @pytest.fixture(scope="session")
