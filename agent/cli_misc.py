@@ -11,7 +11,8 @@ from rich.table import Table
 from agent.browser import choose_browser
 from agent.cli import app, console, exit_for, fail, print_json, settings_from
 from agent.errors import AgentError
-from agent.hosts import ensure_allowed
+from agent.portal_check import PortalUnreachable, check_portal
+from agent.preflight import check_input_file, check_setup
 from agent.records import ExitCode
 
 
@@ -59,12 +60,18 @@ def doctor(
     checks: list[tuple[str, bool, str]] = []
     try:
         checks.append(("browser", True, choose_browser(settings).describe()))
-        ensure_allowed(settings)
+        check_setup(settings)
         checks.append(("settings", True, f"{settings.base_url} (lang {settings.lang}, state {settings.state_dir})"))
     except AgentError as err:
         checks.append(("setup", False, str(err)))
         _print_checks(checks, as_json)
         raise typer.Exit(ExitCode.BAD_INPUT) from None
+    try:  # the first contact, before a browser: an unreachable portal is said in words, not net::ERR_...
+        checks.append(("portal", True, check_portal(settings).describe()))
+    except PortalUnreachable as err:
+        checks.append(("portal", False, str(err)))
+        _print_checks(checks, as_json)
+        raise typer.Exit(ExitCode.ABORTED) from None
     drift = []
     try:
         with workbench(settings, ask_code) as bench:
@@ -114,6 +121,10 @@ def demo(
     from fixtures.sandbox.server import SandboxServer
 
     base = settings_from(ctx)
+    try:
+        check_input_file(file)  # before the sandbox and the browsers start
+    except AgentError as err:
+        fail(str(err), exit_for(err))
     with SandboxServer(SandboxConfig()) as server:
         settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox",
                                            "state_dir": base.state_dir / "demo"})

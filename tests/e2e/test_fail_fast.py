@@ -177,6 +177,18 @@ def test_a_csv_that_is_a_workbook_should_exit_2_saying_so(agent: Agent, nothing_
     assert not run.browser_started
 
 
+def test_demo_with_a_bad_file_should_exit_2_before_the_sandbox_or_a_browser_starts(
+    agent: Agent, nothing_listening: str
+) -> None:
+    source = write(agent.home / "wrong-columns.csv", f"order,tracking_number\n{POSTING},{S10}\n")
+
+    run = agent("demo", "--file", str(source), base_url=nothing_listening)
+
+    assert run.code == 2, run.output
+    assert "wrong-columns.csv: no column for the posting number" in run.output
+    assert "sandbox back-office:" not in run.output and not run.browser_started
+
+
 def test_change_of_what_cannot_be_a_posting_should_be_refused_without_a_browser_or_a_portal_request(
     agent: Agent, portal: Callable[..., Portal]
 ) -> None:
@@ -293,6 +305,7 @@ PORTAL_COMMANDS = {
     "bulk-plan": ("bulk", "plan", "{good}"),
     "bulk-apply": ("bulk", "apply", "{good}", "--yes"),
     "watch": ("watch", "--once"),
+    "doctor": ("doctor", "--json"),
 }
 
 
