@@ -87,6 +87,7 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
 def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
     return posting.tracking_number == request.new_tracking and request.carrier in (None, "", posting.carrier)
 
+
 def changed_since_plan(request: ChangeRequest, posting: PostingSnapshot) -> str:
     """Why the posting no longer matches what the plan saw ("" when it still does, or nothing was expected).
 
@@ -119,7 +120,6 @@ def _check_unchanged_since_plan(request: ChangeRequest, posting: PostingSnapshot
     # Recorded on the row (journal, results, report): this run replaced a number nobody approved replacing.
     result.warnings.append(f"{why}; replaced anyway (overwrite-changed)")
     logger.warning("{}; replacing it anyway (overwrite-changed)", why)
-
 
 
 def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
