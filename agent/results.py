@@ -19,10 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
+from agent.i18n import pgettext
 from agent.journal import ItemRecord
 from agent.plan import Plan, PlanRow
 from agent.records import Outcome
 from agent.spreadsheet_cells import SafeCsvWriter
+from agent.vocabulary import outcome_label
 
 #: The result columns, after the input's own columns.
 RESULT_COLUMNS: tuple[str, ...] = ("row_number", "posting_number", "old_tracking", "new_tracking", "carrier",
@@ -177,14 +179,14 @@ def _results_sheet(sheet: Worksheet, table: list[list[str]], outcomes: list[Outc
 def _summary_sheet(sheet: Worksheet, outcomes: list[Outcome]) -> None:
     """Counts by outcome, so a seller sees the whole run before scrolling through rows."""
     counts = Counter(outcomes)
-    _text_cell(sheet, 1, 1, "outcome")
-    _text_cell(sheet, 1, 2, "rows")
+    _text_cell(sheet, 1, 1, pgettext("summary sheet", "outcome"))  # for people: in their language
+    _text_cell(sheet, 1, 2, pgettext("summary sheet", "rows"))
     for r, outcome in enumerate(Outcome, start=2):
-        _text_cell(sheet, r, 1, outcome.value)
+        _text_cell(sheet, r, 1, outcome_label(outcome))
         sheet.cell(row=r, column=2, value=counts.get(outcome, 0))  # a count: a number on purpose
         sheet.cell(row=r, column=1).fill = PatternFill("solid", fgColor=OUTCOME_FILLS[outcome])
     total = len(Outcome) + 2
-    _text_cell(sheet, total, 1, "total")
+    _text_cell(sheet, total, 1, pgettext("summary sheet", "total"))
     sheet.cell(row=total, column=2, value=len(outcomes))
     for cell in (*sheet[1], sheet.cell(row=total, column=1)):
         cell.font = Font(bold=True)

@@ -18,6 +18,7 @@ from loguru import logger
 
 from agent.anomalies import Finding, journal_findings, needs_drawer, pending_postings, portal_findings
 from agent.errors import AbortRun
+from agent.i18n import _
 from agent.records import ExitCode
 from agent.runner import Workbench, operator_name, workbench
 from agent.settings import Settings
@@ -97,8 +98,9 @@ def run_scan(bench: Workbench, tabs: Sequence[str] = DEFAULT_TABS, now: datetime
     facts = ScanFacts(tuple(tabs), len(data.rows), len(data.drawers), time.monotonic() - started, settings.stuck_days)
     journal.add_findings(run.id, [f.model_dump(mode="json") for f in findings])
     flagged = len({f.posting_number for f in findings})
-    journal.finish_run(run.id, "done", note=f"{flagged} flagged of {facts.rows_seen} listed; "
-                                           f"{facts.drawers_read} drawers; {facts.seconds:.1f}s")
+    journal.finish_run(run.id, "done", note=_("{flagged} flagged of {listed} listed; {drawers} drawers; {seconds} s",
+                                             flagged=flagged, listed=facts.rows_seen, drawers=facts.drawers_read,
+                                             seconds=round(facts.seconds, 1)))
     scan_dir = watch_dir(settings) / run.id
     report = write_watch_report(scan_dir, journal.run(run.id), findings, facts)
     logger.info("scan {}: {} postings flagged, {} listed, {} drawers, {:.1f}s", run.id, flagged, facts.rows_seen,

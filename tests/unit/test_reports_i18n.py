@@ -1,4 +1,4 @@
-"""The HTML reports speak the operator's language (``OZON_RPA_UI_LANG``), while what scripts read stays put:
+"""The reports and the workbook speak the operator's language (``OZON_RPA_UI_LANG``), while what scripts read stays put:
 outcome and rule codes in ``data-*`` attributes, JSON keys, CSV columns."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -18,7 +19,7 @@ from agent.journal import Journal
 from agent.plan import Plan
 from agent.records import ChangeRequest, ChangeResult, Outcome
 from agent.report import write_report
-from agent.results import ResultRow
+from agent.results import RESULT_COLUMNS, ResultRow, write_results
 from agent.settings import Settings
 from agent.watch_report import ScanFacts, write_watch_report
 
@@ -144,3 +145,20 @@ def test_ui_lang_should_make_the_run_report_speak_it(tmp_path: Path, speak: Call
         assert text in html
     assert_no_english_left(html, "report.html.j2")
     assert 'data-outcome="changed"' in html and 'data-outcome="failed"' in html, "codes stay English"
+
+
+def test_ui_lang_should_translate_the_workbook_summary_but_not_the_columns_scripts_read(
+    tmp_path: Path, speak: Callable[[str], None]
+) -> None:
+    speak("zh")
+    rows = [ResultRow(row_number=2, posting_number="48173252-0033-2", new_tracking="62009147017544",
+                      outcome=Outcome.CHANGED),
+            ResultRow(row_number=3, posting_number="48173252-0034-1", new_tracking="X2", outcome=Outcome.REJECTED)]
+    csv_path, xlsx_path = write_results(tmp_path, ["运单号"], rows)
+    workbook = openpyxl.load_workbook(xlsx_path)
+    summary = [row for row in workbook["summary"].iter_rows(values_only=True)]
+    assert summary[0] == ("结果", "行数") and ("已修改", 1) in summary and ("合计", 2) in summary
+    header = [c.value for c in workbook["results"][1]]
+    assert header == ["运单号", *RESULT_COLUMNS], "column names stay what scripts re-import"
+    assert [c.value for c in workbook["results"]["G"][1:]] == ["changed", "rejected"], "outcome codes stay English"
+    assert csv_path.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(["运单号", *RESULT_COLUMNS])
