@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from agent import tracking
 from agent.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
@@ -30,6 +31,14 @@ from agent.plan import Plan, check_approval, load_plan
 from agent.records import ChangeRequest, Lookup, Outcome
 from agent.settings import Settings
 
+#: Ports that browsers refuse to open (the Fetch standard's "bad ports"; Chromium says ERR_UNSAFE_PORT), so a
+#: portal there can answer a plain HTTP client and still never load in the browser.
+BAD_PORTS = frozenset({
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
+    110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
+    532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060,
+    5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+})
 #: The posting-number shape in words, for messages.
 POSTING_SHAPE = "8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2"
 
@@ -49,7 +58,16 @@ def check_setup(settings: Settings) -> None:
             f"OZON_RPA_BASE_URL={settings.base_url} points at {settings.host!r}, which is not an allowed host "
             f"(OZON_RPA_ALLOWED_HOSTS={','.join(settings.allowed_hosts)}); fix the URL, or add the host to "
             "OZON_RPA_ALLOWED_HOSTS if it really is the portal")
+    try:
+        port = urlsplit(settings.base_url).port
+    except ValueError:
+        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} has an invalid port") from None
+    if port in BAD_PORTS:
+        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url} uses port {port}, which browsers refuse to open "
+                          "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`")
     ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
+    # Portal profiles (labels and locator overrides) will be loaded and validated here, so that a broken
+    # profile file is an exit 2 before any browser, like every other setting.
 
 
 def check_posting_number(text: str, *, tracking_hint: bool = True) -> str:

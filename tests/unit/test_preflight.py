@@ -193,6 +193,13 @@ def test_check_setup_should_refuse_a_base_url_that_is_no_web_address(tmp_path: P
         check_setup(settings(tmp_path, base_url="127.0.0.1:8400"))
 
 
+@pytest.mark.parametrize("port", [6000, 10080, 9], ids=["x11", "amanda", "discard"])
+def test_check_setup_should_refuse_a_port_that_browsers_refuse_to_open(tmp_path: Path, port: int) -> None:
+    with pytest.raises(ConfigError, match=f"uses port {port}, which browsers refuse to open"):
+        check_setup(settings(tmp_path, base_url=f"http://127.0.0.1:{port}"))
+    check_setup(settings(tmp_path, base_url="http://127.0.0.1:8400"))
+
+
 def test_check_setup_should_refuse_the_sandbox_code_source_for_a_remote_portal(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="OZON_RPA_OTP_SOURCE=sandbox"):
         check_setup(settings(tmp_path, base_url="https://seller.ozon.ru", otp_source="sandbox"))
