@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Parallel pytest workers; browser tests wait on I/O, so a few more than the cores pays off.
 WORKERS ?= 3
 
-.PHONY: demo test lint typecheck unit e2e browser bench clean i18n
+.PHONY: demo test lint typecheck unit e2e browser ocr bench clean i18n mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ browser: $(STAMP)
 	@$(BIN)/python -m agent.browser >/dev/null 2>&1 || BIN=$(BIN) sh scripts/install-browser.sh
 	@printf 'browser: ' && $(BIN)/python -m agent.browser
 
+# tesseract (Russian, Chinese) reads the evidence images in the tests: no buyer data may be readable.
+ocr:
+	@sh scripts/install-tesseract.sh
+
 demo: browser
 	$(BIN)/ozon-rpa demo
 
@@ -29,13 +33,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: browser lint typecheck
+test: browser ocr lint typecheck
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
-e2e: browser
+e2e: browser ocr
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q -m e2e
 
 # Re-extract every message people read (babel.cfg) into the .pot and merge it into the ru and zh catalogs;
@@ -48,8 +52,15 @@ i18n: $(STAMP)
 	for lang in ru zh; do $(BIN)/pybabel update -i $(I18N_POT) -d agent/locales -D ozon_rpa -l $$lang \
 		--init-missing --no-wrap --ignore-obsolete || exit 1; done
 
+# Mutation testing of the safety core ([tool.mutmut] in pyproject.toml); slow, so not part of `make test`.
+# Narrow it with mutant-name globs, e.g. `make mutate MUTANTS='agent.tracking* scenarios.precheck*'`.
+MUTANTS ?=
+mutate: browser ocr
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
+
 bench: browser
 	$(BIN)/python bench/bulk_bench.py
 
 clean:
-	rm -rf $(VENV) .ozon-rpa .mypy_cache .ruff_cache test-results
+	rm -rf $(VENV) .ozon-rpa .mypy_cache .ruff_cache test-results mutants
