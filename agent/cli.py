@@ -94,6 +94,9 @@ def reach_portal(settings: Settings) -> None:
     """
     from agent.portal_check import PortalUnreachable, check_portal
 
+    if not settings.portal_check:
+        logger.debug("portal: first-contact check turned off (OZON_RPA_PORTAL_CHECK=false)")
+        return
     try:
         answer = check_portal(settings)
     except PortalUnreachable as err:

@@ -24,7 +24,7 @@ import httpx
 
 from agent.errors import AbortRun
 from agent.hosts import host_allowed
-from agent.settings import Settings
+from agent.settings import LOOPBACK_HOSTS, Settings
 
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -73,13 +73,20 @@ def _what_to_do(settings: Settings) -> str:
         return ("start the sandbox back-office with `ozon-rpa sandbox` (in another terminal), or set "
                 "OZON_RPA_BASE_URL (or --base-url) to the portal you mean")
     return ("check the address in OZON_RPA_BASE_URL (or --base-url) and this machine's network; for the local "
-            "sandbox, start `ozon-rpa sandbox` and set OZON_RPA_BASE_URL=http://127.0.0.1:8400")
+            "sandbox, start `ozon-rpa sandbox` and set OZON_RPA_BASE_URL=http://127.0.0.1:8400. If a browser on "
+            "this machine does open the portal, set OZON_RPA_PORTAL_CHECK=false to skip this check")
 
 
 def _proxy_for(url: str) -> str | None:
-    """The proxy the environment sets for ``url`` (HTTP(S)_PROXY, NO_PROXY), as a browser would use it."""
+    """The proxy a browser on this machine would use for ``url``, or None for a direct connection.
+
+    ``urllib`` reads the same places as Chromium's defaults: the environment (HTTP(S)_PROXY, NO_PROXY), and
+    the system settings on Windows and macOS. Loopback is never proxied (Chromium's implicit bypass rule).
+    """
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").lower()
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        return None
     proxy = urllib.request.getproxies().get(parts.scheme)
     if not proxy or urllib.request.proxy_bypass(host):
         return None
@@ -127,7 +134,8 @@ def _resolve(url: str, host: str, port: int, hint: str) -> None:
         raise PortalUnreachable(url, f"the host name {host!r} does not resolve (DNS: {reason})", hint) from None
 
 
-def _ask(client: httpx.Client, url: str, settings: Settings, hint: str) -> httpx.Response:
+def _ask(url: str, cookies: httpx.Cookies, settings: Settings, hint: str) -> httpx.Response:
+    """One GET, without following redirects, through the proxy this URL's host would use."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PortalUnreachable(url, "not an http:// or https:// address", "set OZON_RPA_BASE_URL to the portal's "
@@ -137,17 +145,25 @@ def _ask(client: httpx.Client, url: str, settings: Settings, hint: str) -> httpx
     if proxy is None:
         _resolve(url, parts.hostname, port, hint)
     host_port = f"{parts.hostname}:{port}" + (f" (through the proxy {urlsplit(proxy).netloc})" if proxy else "")
+    # A client per hop: the proxy may differ from host to host; cookies carry over (a portal may set one and
+    # redirect, expecting it back).
+    client = httpx.Client(follow_redirects=False, timeout=httpx.Timeout(settings.timeout_ms / 1000),
+                          trust_env=False, proxy=proxy, cookies=cookies)
     try:
-        return client.get(url)
+        response = client.get(url)
     except httpx.HTTPError as err:
         raise PortalUnreachable(url, _connect_problem(err, host_port, settings.timeout_ms / 1000), hint) from None
+    finally:
+        client.close()
+    cookies.update(client.cookies)
+    return response
 
 
 def check_portal(settings: Settings) -> PortalAnswer:
     """Ask the portal's orders list once, without cookies, following redirects only within allowed hosts.
 
-    No retries: a portal that does not answer now is reported now. Loopback addresses never go through
-    a proxy (as in Chromium); other hosts use the environment's proxy settings, as the browser would.
+    No retries: a portal that does not answer now is reported now. Other hosts than loopback go through
+    the proxy the system or the environment sets, as the browser's would.
 
     Args:
         settings: where the portal is and which hosts are allowed.
@@ -163,24 +179,23 @@ def check_portal(settings: Settings) -> PortalAnswer:
     url = settings.base_url + settings.postings_path
     hint = _what_to_do(settings)
     hops: list[str] = []
-    timeout = httpx.Timeout(settings.timeout_ms / 1000)
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=not settings.is_loopback) as client:
-        current = url
-        while True:
-            if not host_allowed(current, settings.allowed_hosts):
-                host = urlsplit(current).hostname or current
-                problem = (f"it redirects to {current}, and {host} is not an allowed host" if hops
-                           else f"{host} is not an allowed host")
-                raise PortalUnreachable(
-                    hops[-1] if hops else url, problem,
-                    f"if {host} is really the portal's (or Ozon ID's) address, add it to OZON_RPA_ALLOWED_HOSTS; "
-                    "otherwise check OZON_RPA_BASE_URL (a captive portal or a proxy may be redirecting you)")
-            hops.append(current)
-            response = _ask(client, current, settings, hint)
-            location = response.headers.get("location")
-            if response.status_code not in _REDIRECTS or not location:
-                return PortalAnswer(url, current, response.status_code, hops)
-            if len(hops) > MAX_REDIRECTS:
-                raise PortalUnreachable(url, f"more than {MAX_REDIRECTS} redirects (the last to {location})",
-                                        "open the address in a browser to see where it leads; " + hint)
-            current = urljoin(current, location)
+    cookies = httpx.Cookies()
+    current = url
+    while True:
+        if not host_allowed(current, settings.allowed_hosts):
+            host = urlsplit(current).hostname or current
+            problem = (f"it redirects to {current}, and {host} is not an allowed host" if hops
+                       else f"{host} is not an allowed host")
+            raise PortalUnreachable(
+                hops[-1] if hops else url, problem,
+                f"if {host} is really the portal's (or Ozon ID's) address, add it to OZON_RPA_ALLOWED_HOSTS; "
+                "otherwise check OZON_RPA_BASE_URL (a captive portal or a proxy may be redirecting you)")
+        hops.append(current)
+        response = _ask(current, cookies, settings, hint)
+        location = response.headers.get("location")
+        if response.status_code not in _REDIRECTS or not location:
+            return PortalAnswer(url, current, response.status_code, hops)
+        if len(hops) > MAX_REDIRECTS:
+            raise PortalUnreachable(url, f"more than {MAX_REDIRECTS} redirects (the last to {location})",
+                                    "open the address in a browser to see where it leads; " + hint)
+        current = urljoin(current, location)

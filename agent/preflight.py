@@ -47,8 +47,8 @@ def check_setup(settings: Settings) -> None:
     """Settings that cannot work, found without opening anything.
 
     Raises:
-        ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, or
-            the ``sandbox`` code source is asked of a remote host.
+        ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, its
+            port is one browsers refuse, or the ``sandbox`` code source is asked of a remote host.
     """
     if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
         raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} is not an http:// or https:// address; "
@@ -70,7 +70,7 @@ def check_setup(settings: Settings) -> None:
     # profile file is an exit 2 before any browser, like every other setting.
 
 
-def check_posting_number(text: str, *, tracking_hint: bool = True) -> str:
+def check_posting_number(text: str) -> str:
     """The normalised posting number, or a clear refusal of what cannot be one.
 
     Rejected rather than warned about: a value of another shape can only end "not found" after a browser
@@ -79,8 +79,8 @@ def check_posting_number(text: str, *, tracking_hint: bool = True) -> str:
     as pasted from chats and Excel are normalised first.
 
     Args:
-        text: the posting number as given.
-        tracking_hint: say so when the value looks like a tracking number (arguments swapped).
+        text: the posting number as given; when it looks like a tracking number, the message says the
+            arguments are probably swapped.
 
     Raises:
         InputError: empty, or not of a posting number's shape.
@@ -91,7 +91,7 @@ def check_posting_number(text: str, *, tracking_hint: bool = True) -> str:
     if POSTING_PATTERN.fullmatch(number):
         return number
     message = f"{text.strip()!r} is not a posting number: a posting number is {POSTING_SHAPE}"
-    if tracking_hint and _looks_like_tracking(number):
+    if _looks_like_tracking(number):
         message += "; it looks like a tracking number: the posting comes first (change POSTING NUMBER)"
     else:
         message += "; to find a posting by its buyer or a product word, use --by-buyer NAME or --by-keyword WORD"

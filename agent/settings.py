@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     context_recycle: int = Field(default=40, ge=1, description="bulk: a fresh browser context every N postings")
     traces: bool = Field(default=True, description="record a Playwright trace per posting, kept only on failure")
     allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWED_HOSTS
+    #: Check the first contact with the portal with a plain HTTP client before any browser starts. Turn it off
+    #: only where a browser reaches the portal in a way this check cannot (a PAC file, a fingerprinting gateway).
+    portal_check: bool = True
     require_approval: bool = False
     four_eyes: bool = False
     templates_dir: Path | None = None

@@ -363,6 +363,15 @@ def test_a_tls_failure_should_exit_3_saying_so(agent: Agent, portal: Callable[..
     assert_no_raw_browser_text(run)
 
 
+def test_the_portal_check_can_be_turned_off_for_networks_only_a_browser_gets_through(
+    agent: Agent, nothing_listening: str
+) -> None:
+    run = agent("change", POSTING, S10, base_url=nothing_listening, OZON_RPA_PORTAL_CHECK="false")
+
+    assert "cannot reach the portal" not in run.output
+    assert run.browser_started, run.output
+
+
 @pytest.mark.parametrize("command", [("history",), ("stats",), ("bulk", "approve", "{plan}", "--by", "boris")],
                          ids=["history", "stats", "bulk-approve"])
 def test_commands_that_need_no_portal_should_not_check_it(

@@ -179,6 +179,32 @@ def test_check_portal_should_name_a_server_that_does_not_speak_http(tmp_path: Pa
         listener.close()
 
 
+def test_check_portal_should_go_through_the_proxy_a_browser_would_use(
+    tmp_path: Path, portal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = portal({})
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+
+    answer = check_portal(settings(tmp_path, base_url="http://seller.ozon.ru"))
+
+    assert answer.status == 200
+    assert proxy.requests == ["http://seller.ozon.ru/app/postings/fbs"], "asked through the proxy, not directly"
+
+
+def test_check_portal_should_never_send_loopback_through_a_proxy(
+    tmp_path: Path, portal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = portal({})
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    assert check_portal(settings(tmp_path, base_url=server.url)).status == 200
+    assert server.requests == ["/app/postings/fbs"]
+
+
 # --- settings ---------------------------------------------------------------------------------
 
 
