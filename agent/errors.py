@@ -15,11 +15,12 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
     │   └── ChangedSincePlan   the posting no longer shows what the approved plan saw
     ├── PortalError            the portal or the browser failed: outcome ``failed`` after retries
     │   ├── SaveFailed         the save was answered with an error (5xx, timeout)
-    │   ├── VerificationFailed the portal does not show the number we saved
-    │   └── UIDrift            a page object no longer finds a control or label
+    │   └── VerificationFailed the portal does not show the number we saved
     ├── SessionExpired         the portal sent us to the login page; log in again and carry on
     └── AbortRun               stop the whole run, resumable: exit 3
         ├── AntiBotChallenge   the portal shows its anti-bot page; a person must clear it
+        ├── UIDrift            a page object no longer finds a control or label: never retried, never
+        │                      counted by the circuit breaker; the posting stays ``pending``
         ├── CircuitOpen        too many portal failures in a row
         └── RunInProgress      another live run is applying this plan or posting
 """
@@ -79,12 +80,23 @@ class VerificationFailed(PortalError):
     """After saving, the portal does not show the number we saved."""
 
 
-class UIDrift(PortalError):
+class SessionExpired(AgentError):
+    """The portal sent us to its login page: log in again, then carry on."""
+
+
+class AbortRun(AgentError):
+    """Stop the whole run now; it is resumable. Exit code 3."""
+
+
+class UIDrift(AbortRun):
     """A page object no longer finds one of its controls or labels on the target portal.
+
+    Not an outage and not a business answer: the run stops at once (exit 3, resumable), the posting in hand
+    stays ``pending``, and the message names what to fix (the page object, the label, the language).
 
     Attributes:
         page_object: the page object's class name.
-        label: the label (or test id) it looked for.
+        label: the visible label it looked for.
         lang: the portal language whose label table was used.
     """
 
@@ -94,14 +106,6 @@ class UIDrift(PortalError):
         self.lang = lang
         message = f"UI drift: {page_object} cannot find {label!r} (lang={lang})"
         super().__init__(f"{message}: {detail}" if detail else message)
-
-
-class SessionExpired(AgentError):
-    """The portal sent us to its login page: log in again, then carry on."""
-
-
-class AbortRun(AgentError):
-    """Stop the whole run now; it is resumable. Exit code 3."""
 
 
 class AntiBotChallenge(AbortRun):

@@ -22,6 +22,7 @@ class PageObject:
         self.lang = lang
         self.labels: Labels = LABELS[lang]
         self.timeout_ms = timeout_ms
+        self._known: dict[str, tuple[Finder, Control]] = {}
 
     def _drift(self, label: str, err: Exception | None = None) -> UIDrift:
         detail = str(err).splitlines()[0] if err else ""
@@ -37,6 +38,18 @@ class PageObject:
     def finder(self, scope: Scope | None = None) -> Finder:
         """Finds this page object's controls (within ``scope``) and remembers how."""
         return Finder(type(self).__name__, self.page, scope)
+
+    def control(self, finder: Finder, control: Control) -> Locator:
+        """A control found by ``finder`` (remembered, so :meth:`how_found` can tell how)."""
+        self._known[control.text] = (finder, control)
+        return finder.locator(control)
+
+    def how_found(self, label: str) -> str:
+        """How a control is found now: ``role``, ``label``, ``placeholder``, ``text`` (or ``layout``)."""
+        known = self._known.get(label)
+        if known is None:
+            return "layout"  # a dialog, table or field: by its visible words and where they stand
+        return known[0].which(known[1]) or "not found"
 
     def resolve(self, finder: Finder, control: Control, timeout_ms: float | None = None) -> Locator:
         """A control once it shows; when it does not show in time, UI drift naming its visible text."""

@@ -143,6 +143,15 @@ class Finder:
                 return loc.first
         return combined.first
 
+    def which(self, control: Control) -> str:
+        """The first way that finds the control now ("" when none does); remembered for this page object."""
+        for name, loc in self._ways(control):
+            if loc.count() > 0:
+                with self._lock:
+                    self._memory[(self.owner, control.text)] = name
+                return name
+        return ""
+
     @classmethod
     def found_by(cls, owner: str | None = None) -> dict[str, str]:
         """How each control was found: ``"PageObject: text" -> way`` (for ``doctor``)."""

@@ -85,6 +85,8 @@ class Labels:
     chat_send: str
     chat_sent_toast: str
     chat_empty: str
+    chat_author_seller: str
+    chat_author_buyer: str
     chat_no_subscription: str
     chat_window_closed: str
     chat_cancelled: str
@@ -155,6 +157,8 @@ LABELS: dict[str, Labels] = {
         chat_send="Отправить",
         chat_sent_toast="Сообщение отправлено",
         chat_empty="Сообщений пока нет",
+        chat_author_seller="Вы",
+        chat_author_buyer="Покупатель",
         chat_no_subscription="Чат с покупателями доступен с подпиской Premium Plus",
         chat_window_closed="Чат закрыт: прошло больше 72 часов после доставки",
         chat_cancelled="Чат недоступен для отменённых отправлений",
@@ -222,6 +226,8 @@ LABELS: dict[str, Labels] = {
         chat_send="Send",
         chat_sent_toast="Message sent",
         chat_empty="No messages yet",
+        chat_author_seller="You",
+        chat_author_buyer="Buyer",
         chat_no_subscription="Chat with buyers needs the Premium Plus subscription",
         chat_window_closed="Chat closed: more than 72 hours since delivery",
         chat_cancelled="Chat is not available for cancelled postings",
@@ -289,6 +295,8 @@ LABELS: dict[str, Labels] = {
         chat_send="发送",
         chat_sent_toast="消息已发送",
         chat_empty="暂无消息",
+        chat_author_seller="我",
+        chat_author_buyer="买家",
         chat_no_subscription="买家聊天需要 Premium Plus 订阅",
         chat_window_closed="聊天已关闭：已送达超过 72 小时",
         chat_cancelled="已取消的货件无法聊天",

@@ -92,8 +92,8 @@ return (a => {
 """
 
 #: Facts of a posting drawer: its field values by label, its actions, its notes, its items.
-DRAWER_FACTS = HELPERS + r"""
-return ((root, a) => {
+_DRAWER_FACTS_FN = HELPERS + r"""
+const drawerFacts = (root, a) => {
   const values = valuesBeside(root, a.fields);
   const fields = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, textOf(v)]));
   const clickable = [...root.querySelectorAll('button, a, [role=button], [role=link]')].filter(shown);
@@ -118,7 +118,14 @@ return ((root, a) => {
     items: items && qty >= 0 ? items.rows.map(r => [textOf(r.cells[sku] || r), textOf(r.cells[qty] || r)]) : null,
     notFound: withText(root, a.notFound).length > 0, loading: withText(root, a.loading).length > 0,
   };
-})(element, arg);
+};
+"""
+DRAWER_FACTS = _DRAWER_FACTS_FN + "return drawerFacts(element, arg);"
+#: For a wait: the facts once the drawer offers the edit control or says why not (else false).
+DRAWER_DECIDED = _DRAWER_FACTS_FN + r"""
+const d = dialogsWith(arg.title, arg.others)[0];
+const f = d && drawerFacts(d, arg);
+return !!f && (f.editable || !!f.reason) && f;
 """
 
 

@@ -19,13 +19,13 @@ class LoginPage(PageObject):
         super().__init__(page, lang, timeout_ms)
         lb = self.labels
         find = self.finder()
-        self.phone = find.locator(Control(lb.login_phone, ("textbox",)))
-        self.use_email = find.locator(Control(lb.login_use_email, ("button", "link")))
-        self.email = find.locator(Control(lb.login_email, ("textbox",)))
-        self.get_code = find.locator(Control(lb.login_get_code))
-        self.code = find.locator(Control(lb.login_code, ("textbox",)))
-        self.submit = find.locator(Control(lb.login_submit))
-        self.new_code = find.locator(Control(lb.login_new_code, ("button", "link")))
+        self.phone = self.control(find, Control(lb.login_phone, ("textbox",)))
+        self.use_email = self.control(find, Control(lb.login_use_email, ("button", "link")))
+        self.email = self.control(find, Control(lb.login_email, ("textbox",)))
+        self.get_code = self.control(find, Control(lb.login_get_code))
+        self.code = self.control(find, Control(lb.login_code, ("textbox",)))
+        self.submit = self.control(find, Control(lb.login_submit))
+        self.new_code = self.control(find, Control(lb.login_new_code, ("button", "link")))
         self.error = page.get_by_role("alert").filter(has_text=re.compile(r"\S"))
 
     def is_current(self) -> bool:

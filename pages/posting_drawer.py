@@ -18,10 +18,17 @@ from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
 from pages.labels import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, Labels, code_of
-from pages.layout import DRAWER_FACTS, DRAWER_STATE, script
+from pages.layout import DRAWER_DECIDED, DRAWER_FACTS, DRAWER_STATE, script
 
 _DRAWER_FACTS = script(DRAWER_FACTS, element=True)
+_DRAWER_DECIDED = script(DRAWER_DECIDED)
 _DRAWER_STATE = script(DRAWER_STATE)
+#: How long a drawer with neither the edit control nor a reason gets to show one before it counts as drift.
+DECIDE_TIMEOUT_MS = 5_000
+#: What our rules know without the portal saying it: the seller sets no number in these schemes ...
+NOT_SELLER_SCHEMES = frozenset({"ozon", "aggregator", "hybryd"})
+#: ... nor in these statuses.
+FINAL_STATUSES = frozenset({"delivered", "cancelled"})
 
 
 def _moment(shown: str) -> str:
@@ -34,6 +41,15 @@ def reason_patterns(lb: Labels) -> list[str]:
     """The portal's not-editable reasons as regular expressions (the status name is any text)."""
     return [re.escape(text).replace(re.escape("{}"), ".+")
             for text in (lb.reason_ozon_assigns, lb.reason_carrier_assigns, lb.reason_status)]
+
+
+def _rule_reason(status: str, status_text: str, scheme: str, scheme_text: str) -> str:
+    """Why our rules say the number cannot be set here, or "" when they do not."""
+    if scheme in NOT_SELLER_SCHEMES:
+        return f"the delivery scheme «{scheme_text}» gets its number from the carrier"
+    if status in FINAL_STATUSES:
+        return f"the status «{status_text}» is final"
+    return ""
 
 
 class PostingDrawer(PageObject):
@@ -49,9 +65,9 @@ class PostingDrawer(PageObject):
                      .filter(has_not=page.get_by_text(lb.tracking_dialog, exact=True)).first)
         finder = self.finder(self.root)
         self.not_found = self.root.get_by_text(lb.drawer_not_found, exact=True)
-        self.edit_button = finder.locator(Control(lb.edit_tracking))
-        self.chat_button = finder.locator(Control(lb.chat_buyer))
-        self.close_button = finder.locator(Control(lb.close))
+        self.edit_button = self.control(finder, Control(lb.edit_tracking))
+        self.chat_button = self.control(finder, Control(lb.chat_buyer))
+        self.close_button = self.control(finder, Control(lb.close))
         self.items_table = self.root.get_by_role("table").filter(has=page.get_by_text(lb.items_sku, exact=True))
 
     def _arg(self, **extra: Any) -> dict[str, Any]:
@@ -88,17 +104,35 @@ class PostingDrawer(PageObject):
 
     def facts(self) -> dict[str, Any]:
         """Everything the drawer shows, as its texts (one round trip)."""
+        try:
+            facts: dict[str, Any] = self.root.evaluate(_DRAWER_FACTS, self._facts_arg(), timeout=self.timeout_ms)
+        except PlaywrightError as err:
+            raise self._drift(self.title, err) from err
+        return facts
+
+    def _facts_arg(self) -> dict[str, Any]:
         lb = self.labels
         labels = [lb.field_status, lb.field_status_since, lb.field_scheme, lb.field_carrier, lb.field_tracking_number,
                   lb.field_ship_by, lb.field_buyer, lb.field_phone, lb.field_address]
         chat_reasons = [re.escape(t) for t in (lb.chat_no_subscription, lb.chat_window_closed, lb.chat_cancelled)]
-        arg = self._arg(fields=labels, edit=lb.edit_tracking, chat=lb.chat_buyer, reasons=reason_patterns(lb),
-                        chatReasons=chat_reasons, sku=lb.items_sku, quantity=lb.items_quantity)
+        return self._arg(fields=labels, edit=lb.edit_tracking, chat=lb.chat_buyer, reasons=reason_patterns(lb),
+                         chatReasons=chat_reasons, sku=lb.items_sku, quantity=lb.items_quantity)
+
+    def _decided(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """Facts showing the edit control or a reason; waits a little for one, else it is drift.
+
+        Raises:
+            UIDrift: neither shows (a renamed edit control looks exactly like this).
+        """
+        if facts["editable"] or facts["reason"]:
+            return facts
         try:
-            facts: dict[str, Any] = self.root.evaluate(_DRAWER_FACTS, arg, timeout=self.timeout_ms)
+            decided: dict[str, Any] = self.page.wait_for_function(
+                _DRAWER_DECIDED, arg=self._facts_arg(), timeout=min(self.timeout_ms or DECIDE_TIMEOUT_MS,
+                                                                    DECIDE_TIMEOUT_MS)).json_value()
         except PlaywrightError as err:
-            raise self._drift(self.title, err) from err
-        return facts
+            raise self._drift(self.labels.edit_tracking, err) from err
+        return decided
 
     def read(self) -> PostingSnapshot:
         """Everything the drawer shows about the posting, as plain data (one round trip).
@@ -116,12 +150,20 @@ class PostingDrawer(PageObject):
         tracking = fields[lb.field_tracking_number]
         carrier_text = fields.get(lb.field_carrier, "")
         status_text = fields.get(lb.field_status, "")
+        status = code_of(STATUS_NAMES, self.lang, status_text)
+        scheme_text = fields.get(lb.field_scheme, "")
+        scheme = code_of(SCHEME_NAMES, self.lang, scheme_text)
+        if not facts["editable"] and not facts["reason"]:
+            if rule := _rule_reason(status, status_text, scheme, scheme_text):
+                facts["reason"] = rule
+            else:
+                facts = self._decided(facts)
         return PostingSnapshot(
             posting_number=self.posting_number,
-            status=code_of(STATUS_NAMES, self.lang, status_text),
+            status=status,
             status_text=status_text,
             status_since=_moment(fields.get(lb.field_status_since, "")),
-            scheme=code_of(SCHEME_NAMES, self.lang, fields.get(lb.field_scheme, "")),
+            scheme=scheme,
             carrier="" if carrier_text == NO_CARRIER else code_of(CARRIER_NAMES, self.lang, carrier_text),
             carrier_text=carrier_text,
             tracking_number="" if tracking == lb.tracking_not_set else tracking,

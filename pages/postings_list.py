@@ -41,13 +41,13 @@ class PostingsListPage(PageObject):
         lb = self.labels
         self._find = self.finder()
         self.search_control = Control(lb.search_box, ("searchbox", "textbox"))
-        self.search_box = self._find.locator(self.search_control)
-        self.search_button = self._find.locator(Control(lb.search_button))
+        self.search_box = self.control(self._find, self.search_control)
+        self.search_button = self.control(self._find, Control(lb.search_button))
         # The table a person recognises by its first column's header.
         self.table = page.get_by_role("table").filter(has=page.get_by_text(lb.col_posting_number, exact=True))
         self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
         self.nothing_found = page.get_by_text(lb.nothing_found, exact=True)
-        self.next_page = self._find.locator(Control(lb.next_page))
+        self.next_page = self.control(self._find, Control(lb.next_page))
 
     @staticmethod
     def url(base_url: str, path: str, **query: str) -> str:
@@ -57,7 +57,7 @@ class PostingsListPage(PageObject):
 
     def tab(self, name: str) -> Locator:
         """A status tab by its key: ``all``, ``awaiting_packaging``, ``delivering``, ..."""
-        return self._find.locator(Control(getattr(self.labels, f"tab_{name}"), ("tab",)))
+        return self.control(self._find, Control(getattr(self.labels, f"tab_{name}"), ("tab",)))
 
     def _arg(self) -> dict[str, str]:
         lb = self.labels

@@ -44,10 +44,10 @@ class TrackingDialog(PageObject):
         self._find = self.finder(self.root)
         self.number_control = Control(lb.tracking_input, ("textbox",))
         self.carrier_control = Control(lb.carrier_select, ("combobox", "button"))
-        self.number = self._find.locator(self.number_control)
-        self.carrier = self._find.locator(self.carrier_control)
-        self.save_button = self._find.locator(Control(lb.save))
-        self.cancel_button = self._find.locator(Control(lb.cancel))
+        self.number = self.control(self._find, self.number_control)
+        self.carrier = self.control(self._find, self.carrier_control)
+        self.save_button = self.control(self._find, Control(lb.save))
+        self.cancel_button = self.control(self._find, Control(lb.cancel))
         # The dialog's own message, else the page's (a UI kit may show errors as a toast).
         self.error = self.root.get_by_role("alert").or_(page.get_by_role("alert")).filter(has_text=re.compile(r"\S"))
 
@@ -83,7 +83,7 @@ class TrackingDialog(PageObject):
 
     def carrier_code(self) -> str:
         """The delivery service the dialog shows as chosen, as a code ("" when none or unknown)."""
-        control = self._find.locator(self.carrier_control)
+        control = self.control(self._find, self.carrier_control)
         shown = control.evaluate(
             "el => el.tagName === 'SELECT' ? (el.selectedOptions[0] || {}).text || '' : el.innerText || el.value || ''")
         return code_of(CARRIER_NAMES, self.lang, str(shown))

@@ -14,10 +14,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from agent.errors import AgentError, UIDrift
+from agent.evidence import paint_over
 from pages.base import PageObject
 from pages.chat_page import ChatPage
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
+from pages.privacy import personal_data_boxes
 from pages.tracking_dialog import TrackingDialog
 from scenarios.portal import Portal
 
@@ -34,6 +36,7 @@ class UICheckReport:
     checked: list[str] = field(default_factory=list)  # "PageObject: label"
     drift: list[UIDrift] = field(default_factory=list)
     screenshots: list[str] = field(default_factory=list)
+    found_by: dict[str, str] = field(default_factory=dict)  # "PageObject: label" -> role, label, placeholder, ...
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -44,17 +47,28 @@ class UICheckReport:
 
 def _check(report: UICheckReport, obj: PageObject, controls: dict[str, Locator], shots: Path | None) -> None:
     for label, locator in controls.items():
-        report.checked.append(f"{type(obj).__name__}: {label}")
+        name = f"{type(obj).__name__}: {label}"
+        report.checked.append(name)
         try:
             locator.first.wait_for(state="attached", timeout=CHECK_TIMEOUT_MS)
+            report.found_by[name] = obj.how_found(label)
         except PlaywrightError as err:
-            drift = UIDrift(type(obj).__name__, label, obj.lang, str(err).splitlines()[0])
-            report.drift.append(drift)
-            if shots is not None:
-                shots.mkdir(parents=True, exist_ok=True)
-                path = shots / f"drift-{type(obj).__name__}-{len(report.drift)}.png"
-                obj.page.screenshot(path=str(path))
-                report.screenshots.append(str(path))
+            _drift(report, UIDrift(type(obj).__name__, label, obj.lang, str(err).splitlines()[0]), obj, shots)
+
+
+def _drift(report: UICheckReport, drift: UIDrift, obj: PageObject, shots: Path | None) -> None:
+    """Note the drift, with a screenshot whose personal data is painted over (the whole of it when unsure)."""
+    report.drift.append(drift)
+    if shots is None:
+        return
+    shots.mkdir(parents=True, exist_ok=True)
+    path = shots / f"drift-{drift.page_object}-{len(report.drift)}.png"
+    try:
+        boxes: list[tuple[float, float, float, float]] | None = personal_data_boxes(obj.page, obj.lang)
+    except PlaywrightError:
+        boxes = None
+    paint_over(obj.page.screenshot(type="jpeg", quality=90, scale="css"), boxes).save(path, "PNG")
+    report.screenshots.append(str(path))
 
 
 def check_ui(portal: Portal, screenshots_dir: Path | None = None) -> UICheckReport:
@@ -75,6 +89,10 @@ def check_ui(portal: Portal, screenshots_dir: Path | None = None) -> UICheckRepo
     drawer = PostingDrawer(portal.page, posting, portal.lang, CHECK_TIMEOUT_MS)
     try:
         drawer.wait_loaded()
+        drawer.read()  # a drawer with neither the edit control nor a reason is drift
+    except UIDrift as drift:
+        _drift(report, drift, drawer, screenshots_dir)
+        return report
     except (AgentError, PlaywrightError) as err:
         report.notes.append(f"drawer of {posting}: {err}")
     _check(report, drawer, drawer.controls(), screenshots_dir)
@@ -105,10 +123,11 @@ def _find_editable(portal: Portal, listing: PostingsListPage) -> str | None:
             drawer = PostingDrawer(portal.page, number, portal.lang, CHECK_TIMEOUT_MS)
             try:
                 drawer.wait_loaded()
+                facts = drawer.facts()  # as shown now: no waiting for an edit control that may never come
             except AgentError:
                 continue
-            if drawer.edit_button.count():
+            if facts["editable"]:
                 return number
-            if unexplained is None and not drawer.root.get_by_test_id("not-editable-reason").count():
+            if unexplained is None and not facts["reason"]:
                 unexplained = number
     return unexplained

@@ -76,6 +76,8 @@ SANDBOX_KEY = {
     "chat_send": "chat.send",
     "chat_sent_toast": "chat.sent",
     "chat_empty": "chat.empty",
+    "chat_author_seller": "chat.author.seller",
+    "chat_author_buyer": "chat.author.buyer",
     "chat_no_subscription": "chat.no_subscription",
     "chat_window_closed": "chat.window_closed",
     "chat_cancelled": "chat.cancelled",
