@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,14 +135,19 @@ def launch_options(
 
 @contextmanager
 def launched_browser(
-    choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0
+    choice: BrowserChoice, *, headless: bool = True, slow_mo_ms: int = 0, extra_args: Sequence[str] = ()
 ) -> Iterator[tuple[Playwright, Browser]]:
-    """Start Playwright and a Chromium (or connect to a remote one); close both on the way out, whatever happens."""
+    """Start Playwright and a Chromium (or connect to a remote one); close both on the way out, whatever happens.
+
+    ``extra_args`` are added to a local Chromium's command line (a remote one is started by its server).
+    """
     with sync_playwright() as p:
         if choice.endpoint:
             browser = connect_remote(p, choice, headless=headless, slow_mo_ms=slow_mo_ms)
         else:
-            browser = p.chromium.launch(**launch_options(choice, headless=headless, slow_mo_ms=slow_mo_ms))
+            options = launch_options(choice, headless=headless, slow_mo_ms=slow_mo_ms)
+            options["args"] = [*options["args"], *extra_args]
+            browser = p.chromium.launch(**options)
         try:
             yield p, browser
         finally:

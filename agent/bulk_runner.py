@@ -11,6 +11,7 @@ Top layer of ``agent/`` (with the CLI): it calls scenarios. The guarantees it ke
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +23,14 @@ from agent.errors import InputError, PortalError, PostingNotFound
 from agent.evidence import Evidence
 from agent.inputs import read_rows
 from agent.journal import ItemRecord, Journal, RunRecord, now_iso
+from agent.netlog import SentRequest
 from agent.otp import CodeSource
 from agent.plan import Plan, apply_portal_state, check_approval, load_plan, plan_from_input, row_request
 from agent.records import ChangeResult, Outcome
 from agent.report import write_report
 from agent.results import result_rows, write_results
 from agent.settings import Settings
-from scenarios.change_tracking import ChangeJob, change_tracking
+from scenarios.change_tracking import ChangeJob, change_tracking, is_save_request
 from scenarios.find_posting import open_posting
 from scenarios.portal import Portal
 from scenarios.precheck import differences
@@ -144,7 +146,9 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
     if confirm is not None:
         workers = 1  # one question at a time
     evidence = Evidence(run_dir, screenshots=settings.screenshots)
-    pool = WorkerPool[ItemRecord](settings, workers, code_source, stop or threading.Event(), max_rate)
+    resends = _Resends(journal, run.id)
+    pool = WorkerPool[ItemRecord](settings, workers, code_source, stop or threading.Event(), max_rate,
+                                  netlog_filter=is_save_request, on_netlog=resends.found)
     breaker = _Breaker(settings.circuit_breaker, pool.stop)
     logger.info("run {}: {} to do, {} already settled", run.id, len(todo), len(items) - len(todo))
 
@@ -152,8 +156,12 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
         job = ChangeJob(portal, journal, evidence, run.id, item.seq,
                         save_may_have_landed=item.save_started_at is not None, old_tracking_hint=item.old_tracking,
                         confirm=confirm)
+        started = time.time()
         with logger.contextualize(run=run.id, posting=item.posting_number):
-            result = change_tracking(job, item.request)
+            try:
+                result = change_tracking(job, item.request)
+            finally:
+                resends.worked(item.seq, started, time.time())
         breaker.record(result.outcome)
         if progress is not None:
             progress(result)
@@ -203,6 +211,39 @@ def _known_run(settings: Settings, journal: Journal, run_id: str) -> RunRecord:
         return journal.run(run_id)
     except KeyError as err:
         raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+
+
+class _Resends:
+    """Saves the browser itself sent more than once, from each worker's NetLog, noted on their postings.
+
+    A worker's NetLog is read when its browser closes; each save request is matched to the posting that
+    worker had in hand when the request started (a worker does one posting at a time).
+    """
+
+    def __init__(self, journal: Journal, run_id: str) -> None:
+        self.journal = journal
+        self.run_id = run_id
+        self._spans: dict[str, list[tuple[float, float, int]]] = {}
+        self._lock = threading.Lock()
+
+    def worked(self, seq: int, started: float, ended: float) -> None:
+        """Called on the worker's thread: it had posting ``seq`` in hand from ``started`` to ``ended``."""
+        with self._lock:
+            self._spans.setdefault(threading.current_thread().name, []).append((started, ended, seq))
+
+    def found(self, requests: list[SentRequest]) -> None:
+        """Called on the worker's thread with its browser's save requests and their send counts."""
+        with self._lock:
+            spans = list(self._spans.get(threading.current_thread().name, []))
+        for request in requests:
+            if request.sends <= 1 or not spans:
+                continue
+            # The clocks agree to a few ms; the nearest span wins when a request falls between two.
+            _, _, seq = min(spans, key=lambda s: 0.0 if s[0] <= request.started <= s[1]
+                            else min(abs(request.started - s[0]), abs(request.started - s[1])))
+            warning = f"the save was sent {request.sends} times: the connection dropped and the browser re-sent it"
+            self.journal.add_warning(self.run_id, seq, warning)
+            logger.warning("run {} row {}: {}", self.run_id, seq, warning)
 
 
 class _Breaker:

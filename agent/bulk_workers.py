@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import gc
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.browser import choose_browser, launched_browser
+from agent.browser import BrowserChoice, choose_browser, launched_browser
 from agent.errors import AbortRun, AgentError
+from agent.netlog import SentRequest, netlog_args, read_requests
 from agent.otp import CodeSource
 from agent.session import new_context, save_state
 from agent.settings import Settings
@@ -67,6 +71,11 @@ class WorkerPool(Generic[T]):
     code_source: CodeSource | None
     stop: threading.Event = field(default_factory=threading.Event)
     max_rate: float | None = None
+    #: With both set (and ``settings.count_resends``), each worker's local Chromium writes a NetLog; when the
+    #: worker's browser has closed, the requests ``netlog_filter(method, url)`` selects are handed to
+    #: ``on_netlog`` on that worker's thread, with how many times the browser really sent each one.
+    netlog_filter: Callable[[str, str], bool] | None = None
+    on_netlog: Callable[[list[SentRequest]], None] | None = None
 
     def run(self, tasks: Sequence[T], work: Callable[[Portal, T], None]) -> PoolOutcome:
         """Work through ``tasks``; returns when all are done or the run was stopped."""
@@ -128,9 +137,22 @@ class WorkerPool(Generic[T]):
     def _worker_loop(self, n: int, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                      limiter: RateLimiter) -> None:
         choice = choose_browser(self.settings)
-        with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms) as (
-            _, browser
-        ):
+        counting = bool(self.netlog_filter and self.on_netlog and self.settings.count_resends and not choice.endpoint)
+        netlog = Path(tempfile.mkdtemp(prefix="ozon-rpa-netlog-")) / f"worker-{n}.json" if counting else None
+        try:
+            self._browse(choice, netlog, todo, work, limiter, n)
+        finally:
+            if netlog is not None:
+                try:  # the browser has closed: its NetLog is complete
+                    if self.netlog_filter and self.on_netlog:
+                        self.on_netlog(read_requests(netlog, self.netlog_filter))
+                finally:
+                    shutil.rmtree(netlog.parent, ignore_errors=True)
+
+    def _browse(self, choice: BrowserChoice, netlog: Path | None, todo: queue.Queue[T],
+                work: Callable[[Portal, T], None], limiter: RateLimiter, n: int) -> None:
+        with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms,
+                              extra_args=netlog_args(netlog) if netlog else ()) as (_, browser):
             context = new_context(browser, self.settings)
             portal = Portal(context.new_page(), self.settings, self.code_source)
             done = 0

@@ -285,6 +285,17 @@ class Journal:
              result.notified, json.dumps(result.warnings, ensure_ascii=False), now_iso(), run_id, seq),
         )
 
+    def add_warning(self, run_id: str, seq: int, warning: str) -> None:
+        """Add a warning to a posting that may already have its outcome (evidence learned after the fact)."""
+        with self._tx() as db:
+            row = db.execute("SELECT warnings FROM items WHERE run_id=? AND seq=?", (run_id, seq)).fetchone()
+            if row is None:
+                return
+            warnings = json.loads(row["warnings"])
+            if warning not in warnings:
+                db.execute("UPDATE items SET warnings=? WHERE run_id=? AND seq=?",
+                           (json.dumps([*warnings, warning], ensure_ascii=False), run_id, seq))
+
     def set_notified(self, run_id: str, seq: int, notified: str) -> None:
         """Record whether the buyer's notice went out."""
         self._exec("UPDATE items SET notified=? WHERE run_id=? AND seq=?", (notified, run_id, seq))

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     #: after a long weekend; older reads mostly turn into "changed since the plan" rejections.
     plan_warn_age_h: float = Field(default=24.0, gt=0, description="bulk: warn about plans older than this")
     plan_max_age_h: float = Field(default=168.0, gt=0, description="bulk: refuse plans older than this")
+    #: Bulk: let each worker's Chromium write its NetLog (a temporary file, ~100 KB a posting, deleted when the
+    #: worker ends) to learn when the browser itself re-sent a save; Playwright's events cannot see that.
+    count_resends: bool = True
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Request
 from tenacity import (
     Retrying,
     retry_if_exception_type,
@@ -42,7 +43,7 @@ from agent.settings import Settings
 from agent.tracking import normalize
 from pages.posting_drawer import PostingDrawer
 from pages.privacy import personal_data_boxes
-from pages.tracking_dialog import TrackingDialog
+from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog
 from scenarios.find_posting import open_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import Portal
@@ -82,6 +83,34 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
                                    element=element)
     if path:
         evidence.append(path)
+
+
+def is_save_request(method: str, url: str) -> bool:
+    """Whether a request is a tracking save: a method that writes, to the save endpoint's URL pattern."""
+    return method in ("POST", "PUT", "PATCH") and bool(SAVE_REQUEST.search(url))
+
+
+def _save_counted(job: ChangeJob, dialog: TrackingDialog, result: ChangeResult) -> SaveAnswer:
+    """Click Save, and count the save requests the page sent for that one click (Playwright's request events).
+
+    More than one means something re-sent it (the portal's script, a double click). Chromium's own re-sends on
+    a dropped keep-alive connection do not show here: the bulk runner counts those from the NetLog.
+    """
+    sent: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if is_save_request(request.method, request.url):
+            sent.append(request.url)
+
+    page = job.portal.page
+    page.on("request", on_request)
+    try:
+        return dialog.save(job.settings.save_timeout_ms)
+    finally:
+        page.remove_listener("request", on_request)
+        if len(sent) > 1:
+            result.warnings.append(f"the save was sent {len(sent)} times for one click")
+            logger.warning("the page sent the save {} times for one click", len(sent))
 
 
 def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
@@ -220,7 +249,6 @@ def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResu
 
 
 def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
-    settings = job.settings
     number = result.posting_number
     drawer, posting = open_posting(job.portal, number)
     if not job.seen:
@@ -254,7 +282,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     dialog = TrackingDialog(job.portal.page, job.portal.lang)
     dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
     job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
-    answer = dialog.save(settings.save_timeout_ms)
+    answer = _save_counted(job, dialog, result)
     if answer.status == 401:
         raise SessionExpired("the session expired during the save")
     if answer.status in (400, 422):
