@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agent.carriers import CARRIER_NAMES
 from agent.errors import InvalidTrackingNumber
+from agent.i18n import N_, _, pgettext
 
 #: Carrier codes as the portal's delivery-service field knows them (agent.carriers is the source).
 CARRIERS: tuple[str, ...] = tuple(CARRIER_NAMES)
@@ -46,12 +47,12 @@ _HEURISTICS: tuple[tuple[Format, str, re.Pattern[str]], ...] = (
 # A known prefix followed by the wrong number of digits is probably a typo (a digit dropped or
 # doubled); it is worth a warning, never a rejection, because the shapes above are only guesses.
 _NEAR_MISSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"LP\d+"), "a Cainiao number (LP + 14-16 digits)"),
-    (re.compile(r"YT\d+"), "a YunExpress number (YT + 16 digits)"),
-    (re.compile(r"SYLLD\d+"), "a SunYou number (SYLLD + 8 digits)"),
-    (re.compile(r"(UB|UD|UG|UR|VR)\d+YP"), "a Yanwen number (2 letters + 9 digits + YP)"),
-    (re.compile(r"RU00\d+"), "a DPD number (RU00 + 7 digits)"),
-    (re.compile(r"[A-Z]{2}\d+[A-Z]{2}"), "a UPU S10 number (2 letters + 9 digits + 2 letters)"),
+    (re.compile(r"LP\d+"), N_("a Cainiao number (LP + 14-16 digits)")),
+    (re.compile(r"YT\d+"), N_("a YunExpress number (YT + 16 digits)")),
+    (re.compile(r"SYLLD\d+"), N_("a SunYou number (SYLLD + 8 digits)")),
+    (re.compile(r"(UB|UD|UG|UR|VR)\d+YP"), N_("a Yanwen number (2 letters + 9 digits + YP)")),
+    (re.compile(r"RU00\d+"), N_("a DPD number (RU00 + 7 digits)")),
+    (re.compile(r"[A-Z]{2}\d+[A-Z]{2}"), N_("a UPU S10 number (2 letters + 9 digits + 2 letters)")),
 )
 
 # Chinese consolidators hand many parcels to China Post, so an S10 "...CN" number under one of them
@@ -100,7 +101,7 @@ def normalize(raw: str) -> str:
     text = raw
     # Upper-casing can yield text that NFKC changes again (and the other way round), so repeat
     # until nothing moves; two rounds are enough for any real input, the bound is a safety net.
-    for _ in range(4):
+    for _round in range(4):
         step = unicodedata.normalize("NFKC", text).upper()
         step = "".join(
             _DASHES.get(ch, "-" if unicodedata.category(ch) == "Pd" else ch)
@@ -191,34 +192,34 @@ def check(raw: str, *, carrier: str | None = None, force: bool = False) -> Track
     """
     number = normalize(raw)
     if not number:
-        raise InvalidTrackingNumber("tracking number is empty")
+        raise InvalidTrackingNumber(_("tracking number is empty"))
     if not _ALLOWED.fullmatch(number):
         bad = "".join(sorted({ch for ch in number if not _ALLOWED.fullmatch(ch)}))
         raise InvalidTrackingNumber(
-            f"tracking number {_show(number)} has characters that are not allowed: {bad!r}; "
-            "use only A-Z, 0-9 and '-'"
-        )
+            _("tracking number {number} has characters that are not allowed: {bad}; use only A-Z, 0-9 and '-'",
+              number=_show(number), bad=repr(bad)))
     if len(number) > MAX_LENGTH:
         raise InvalidTrackingNumber(
-            f"tracking number {_show(number)} is too long: {len(number)} characters, at most {MAX_LENGTH}"
-        )
+            _("tracking number {number} is too long: {length} characters, at most {most}", number=_show(number),
+              length=len(number), most=MAX_LENGTH))
 
     warnings: list[str] = []
     fmt, likely, expected = _detect(number)
     if expected is not None and int(number[-3 if fmt == "s10" else -1]) != expected:
-        name = "UPU S10" if fmt == "s10" else "Russian Post"
-        message = f"tracking number {number}: probable typo: check digit should be {expected} ({name} format)"
+        name = "UPU S10" if fmt == "s10" else pgettext("number format of", "Russian Post")
+        message = _("tracking number {number}: probable typo: check digit should be {digit} ({name} format)",
+                    number=number, digit=expected, name=name)
         if not force:
             raise InvalidTrackingNumber(message)
-        warnings.append(message + "; accepted because of force")
+        warnings.append(_("{problem}; accepted because of force", problem=message))
     if fmt is None:
         for pattern, what in _NEAR_MISSES:
             if pattern.fullmatch(number):
-                warnings.append(f"tracking number {number} looks like {what} but has a different length")
+                warnings.append(_("tracking number {number} looks like {what} but has a different length",
+                                  number=number, what=_(what)))
                 break
     if carrier and carrier != "other" and likely and carrier != likely:
         if carrier not in _COMPATIBLE.get(likely, frozenset({likely})):
-            warnings.append(
-                f"tracking number {number} looks like a {likely} number, but the carrier is {carrier}"
-            )
+            warnings.append(_("tracking number {number} looks like a {likely} number, but the carrier is {carrier}",
+                              number=number, likely=likely, carrier=carrier))
     return TrackingCheck(raw=raw, number=number, format=fmt, likely_carrier=likely, warnings=warnings)

@@ -16,8 +16,10 @@ from babel.messages.pofile import read_po
 from pydantic import ValidationError
 
 from agent import i18n
+from agent.errors import InvalidTrackingNumber
 from agent.i18n import _, ngettext, pgettext
 from agent.settings import Settings
+from agent.tracking import check
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = ("ru", "zh")
@@ -181,3 +183,17 @@ def test_an_unknown_operator_language_should_be_a_settings_error(monkeypatch: py
     monkeypatch.setenv("OZON_RPA_UI_LANG", "fr")
     with pytest.raises(ValidationError, match="ui_lang"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "probable typo: check digit should be 9 (UPU S10 format)"),
+    ("ru", "вероятно, опечатка: контрольная цифра должна быть 9 (формат UPU S10)"),
+    ("zh", "可能输错了：校验位应为 9（UPU S10 格式）"),
+], ids=["en", "ru", "zh"])
+def test_a_rejected_tracking_number_should_be_explained_in_the_operator_language(
+    speak: None, lang: str, expected: str
+) -> None:
+    i18n.set_ui_lang(lang)
+    with pytest.raises(InvalidTrackingNumber) as caught:
+        check("RR473124828GB")
+    assert expected in str(caught.value) and "RR473124828GB" in str(caught.value)
