@@ -162,3 +162,9 @@ def test_ui_lang_should_translate_the_workbook_summary_but_not_the_columns_scrip
     assert header == ["运单号", *RESULT_COLUMNS], "column names stay what scripts re-import"
     assert [c.value for c in workbook["results"]["G"][1:]] == ["changed", "rejected"], "outcome codes stay English"
     assert csv_path.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(["运单号", *RESULT_COLUMNS])
+
+
+def test_an_unknown_ui_lang_should_be_bad_usage(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--ui-lang", "fr", "--state-dir", str(tmp_path), "stats"])
+    assert result.exit_code == 2
+    assert "ui_lang" in result.output
