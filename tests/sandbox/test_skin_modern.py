@@ -160,3 +160,27 @@ def test_modern_sign_in_should_post_the_same_forms(anon: httpx.Client, modern: h
     assert 'name="code"' in anon.get("/signin/code").text
     assert anon.post("/signin/code", data={"code": code}).status_code == 303
     assert anon.get("/api/postings").status_code == 200
+
+
+@pytest.mark.parametrize("entry", ["ozon-rpa sandbox", "python -m fixtures.sandbox"])
+def test_skin_should_be_chosen_on_the_command_line(entry: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import fixtures.sandbox.__main__ as module_main
+    import fixtures.sandbox.server as server_module
+    from agent.cli import app
+
+    served: list[str] = []
+    # Stand in for the blocking serve() only: this checks the options' wiring, not the server.
+    monkeypatch.setattr(server_module, "serve", lambda config, host, port: served.append(config.skin))
+    monkeypatch.setattr(module_main, "serve", lambda config, host, port: served.append(config.skin))
+    if entry == "ozon-rpa sandbox":
+        assert CliRunner().invoke(app, ["sandbox", "--skin", "modern"]).exit_code == 0
+        assert CliRunner().invoke(app, ["sandbox"]).exit_code == 0
+        assert CliRunner().invoke(app, ["sandbox", "--skin", "retro"]).exit_code == 2
+    else:
+        module_main.main(["--skin", "modern"])
+        module_main.main([])
+        with pytest.raises(SystemExit):
+            module_main.main(["--skin", "retro"])
+    assert served == ["modern", "classic"]
