@@ -49,7 +49,7 @@ def _href(path: str, run_dir: Path) -> str:
 
 def _label(path: str) -> str:
     stem = PurePosixPath(path.replace("\\", "/")).stem
-    for word in ("before", "after"):
+    for word in ("before", "after", "error"):
         if word in stem.lower():
             return word
     return stem

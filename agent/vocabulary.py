@@ -78,9 +78,9 @@ def notice_kind_label(kind: str) -> str:
 
 
 def evidence_label(label: str) -> str:
-    """The caption of a piece of evidence (``before``, ``after``, ``trace``; other names as they are)."""
+    """The caption of a piece of evidence (``before``, ``after``, ``error``, ``trace``; others as they are)."""
     labels = {"before": pgettext("evidence", "before"), "after": pgettext("evidence", "after"),
-              "trace": pgettext("evidence", "trace")}
+              "error": pgettext("evidence", "error"), "trace": pgettext("evidence", "trace")}
     return labels.get(label, label)
 
 
