@@ -84,6 +84,10 @@ def doctor(
                                + "".join(f"; {d}" for d in report.drift) + "".join(f"; {n}" for n in report.notes)))
                 for shot in report.screenshots:
                     checks.append(("screenshot", False, shot))
+                if report.found_by:  # how each control was found: role+name, label, placeholder, text, layout
+                    ways = sorted(set(report.found_by.values()))
+                    checks.append(("found by", True, "; ".join(
+                        f"{way}: " + ", ".join(k for k, v in report.found_by.items() if v == way) for way in ways)))
     except AgentError as err:
         checks.append(("session", False, str(err)))
     _print_checks(checks, as_json)

@@ -76,11 +76,13 @@ def watch(
         outcome = run_watch(settings, ask_code, every_s=every_s, max_scans=max_scans,
                             tabs=("all",) if all_tabs else DEFAULT_TABS, on_scan=show)
     except AgentError as err:
-        fail(str(err), exit_for(err))
+        # Exit 1 means "postings flagged": a scan that could not finish (the portal failed) is 3, not 1.
+        fail(f"{err}\nThe scan could not finish.", ExitCode.ABORTED if exit_for(err) == ExitCode.SOME_FAILED
+             else exit_for(err))
         return
     if outcome.aborted:
-        fail(f"{outcome.aborted}\nThe watch stopped; run it again once a person has cleared the check.",
-             ExitCode.ABORTED)
+        fail(f"{outcome.aborted}\nThe watch stopped; run it again once the cause is cleared (a person clears the "
+             "anti-bot check; UI drift needs the label table fixed).", ExitCode.ABORTED)
     if outcome.interrupted:
         console.print(f"stopped after {len(outcome.scans)} scan(s)")
     raise typer.Exit(outcome.exit_code)

@@ -2,7 +2,7 @@
 
 Top layer of ``agent/`` (like the runner): it calls the ``status_scan`` scenario. One browser serves every
 scan of a ``--every`` loop; each scan opens its pages through the portal, so a lapsed session leads to a new
-sign-in, and the anti-bot page stops the watch (exit 3), never passed.
+sign-in, and the anti-bot page stops the watch (exit 3), never passed; so does UI drift (exit 3: not scanned).
 """
 
 from __future__ import annotations
