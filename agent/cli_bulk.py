@@ -128,14 +128,16 @@ def apply_command(
     settings = settings_from(ctx, otp_source=otp_source)
     if confirm not in (None, "each"):
         fail("--confirm takes 'each'", ExitCode.BAD_INPUT)
-    try:  # everything that needs no browser: the file or plan, its approval, the run to resume
+    early_plan: Plan | None = None
+    try:  # everything that needs no browser: the file or plan, its approval and age, the run to resume
         check_setup(settings)
         if resume:
             check_resume(settings, resume)
         elif source is None:
             raise InputError("give a plan or input file, or --resume RUN")
         elif _is_plan(source):
-            check_plan(settings, source)
+            early_plan = check_plan(settings, source)
+            _check_plan_for_apply(settings, early_plan, overwrite_changed=overwrite_changed, resuming=False)
         else:
             check_raw_apply(settings, source, yes=yes, sheet=sheet)
     except AgentError as err:
@@ -152,7 +154,8 @@ def apply_command(
             run_id = new_run_id("bulk")
         else:
             raise InputError("give a plan or input file, or --resume RUN")
-        _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
+        if early_plan is None:  # a plan file was checked above, before the browser
+            _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
         with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
                    postings=[row.posting_number for row in plan.rows if row.action != "rejected"]):
             if not resume:

@@ -261,6 +261,20 @@ def test_bulk_apply_of_an_unapproved_plan_should_refuse_before_a_browser_starts(
     assert server.requests == [] and not run.browser_started
 
 
+def test_bulk_apply_of_a_plan_read_too_long_ago_should_refuse_before_a_browser_starts(
+    agent: Agent, nothing_listening: str
+) -> None:
+    plan = agent.home / "changes.plan.json"
+    save_plan(Plan(created_by="anna", created_at="2020-01-01T00:00:00+00:00",
+                   rows=[PlanRow(posting_number=POSTING, new_tracking=S10)]).seal(), plan)
+
+    run = agent("bulk", "apply", str(plan), base_url=nothing_listening)
+
+    assert run.code == 2, run.output
+    assert "plan again" in run.output and "cannot reach the portal" not in run.output
+    assert not run.browser_started
+
+
 def test_bulk_apply_of_a_raw_file_under_required_approval_should_refuse_before_a_browser_starts(
     agent: Agent, nothing_listening: str
 ) -> None:
