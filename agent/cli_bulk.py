@@ -17,7 +17,14 @@ from agent.errors import AgentError, InputError
 from agent.journal import Journal, RunRecord, new_run_id
 from agent.leases import Lease
 from agent.plan import Plan, approve_plan, check_age, load_plan, save_plan
-from agent.preflight import check_input_file, check_plan, check_raw_apply, check_resume, check_setup
+from agent.preflight import (
+    check_input_file,
+    check_plan,
+    check_raw_apply,
+    check_resume,
+    check_setup,
+    check_writable_dir,
+)
 from agent.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.runner import code_source_for, operator_name, workbench
 from agent.settings import Settings
@@ -71,6 +78,7 @@ def plan_command(
     try:
         check_setup(settings)
         check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
+        check_writable_dir((output or file).resolve().parent, "the plan's folder")  # before the portal is read
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)

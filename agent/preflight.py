@@ -17,6 +17,7 @@ the command's usual outcome; the portal check raises ``PortalUnreachable`` (exit
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,8 @@ def check_setup(settings: Settings) -> None:
 
     Raises:
         ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, its
-            port is one browsers refuse, or the ``sandbox`` code source is asked of a remote host.
+            port is one browsers refuse, the ``sandbox`` code source is asked of a remote host, or the
+            state folder cannot be written.
     """
     if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
         raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} is not an http:// or https:// address; "
@@ -66,8 +68,23 @@ def check_setup(settings: Settings) -> None:
         raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url} uses port {port}, which browsers refuse to open "
                           "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`")
     ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
+    check_writable_dir(settings.state_dir, "OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)")
     # Portal profiles (labels and locator overrides) will be loaded and validated here, so that a broken
     # profile file is an exit 2 before any browser, like every other setting.
+
+
+def check_writable_dir(folder: Path, what: str) -> None:
+    """Make sure ``folder`` exists (creating it, as the command would) and can be written to.
+
+    Raises:
+        ConfigError: it cannot be created, is not a folder, or is read-only.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"{what}: cannot create {folder}: {err.strerror or err}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{what}: {folder} is not writable; choose another folder or fix its permissions")
 
 
 def check_posting_number(text: str) -> str:

@@ -226,6 +226,14 @@ def test_check_setup_should_refuse_a_port_that_browsers_refuse_to_open(tmp_path:
     check_setup(settings(tmp_path, base_url="http://127.0.0.1:8400"))
 
 
+def test_check_setup_should_refuse_a_state_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    config = Settings(state_dir=tmp_path / "a-file" / "state", _env_file=None)
+
+    with pytest.raises(ConfigError, match=r"OZON_RPA_STATE_DIR .*: cannot create .*a-file/state: Not a directory"):
+        check_setup(config)
+
+
 def test_check_setup_should_refuse_the_sandbox_code_source_for_a_remote_portal(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="OZON_RPA_OTP_SOURCE=sandbox"):
         check_setup(settings(tmp_path, base_url="https://seller.ozon.ru", otp_source="sandbox"))
