@@ -137,14 +137,20 @@ def _resolve(url: str, host: str, port: int, hint: str) -> None:
 def _ask(url: str, cookies: httpx.Cookies, settings: Settings, hint: str) -> httpx.Response:
     """One GET, without following redirects, through the proxy this URL's host would use."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PortalUnreachable(url, "not an http:// or https:// address", "set OZON_RPA_BASE_URL to the portal's "
-                                "address, e.g. https://seller.ozon.ru or http://127.0.0.1:8400")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range or not a number
+        port = 0
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port:
+        raise PortalUnreachable(url, "not a valid http:// or https:// address", "set OZON_RPA_BASE_URL to the "
+                                "portal's address, e.g. https://seller.ozon.ru or http://127.0.0.1:8400")
     proxy = _proxy_for(url)
     if proxy is None:
         _resolve(url, parts.hostname, port, hint)
-    host_port = f"{parts.hostname}:{port}" + (f" (through the proxy {urlsplit(proxy).netloc})" if proxy else "")
+    host_port = f"{parts.hostname}:{port}"
+    if proxy:  # named by host and port only: a proxy URL may carry a user name and password
+        via = urlsplit(proxy)
+        host_port += f" (through the proxy {via.hostname}:{via.port or 'default port'})"
     # A client per hop: the proxy may differ from host to host; cookies carry over (a portal may set one and
     # redirect, expecting it back).
     client = httpx.Client(follow_redirects=False, timeout=httpx.Timeout(settings.timeout_ms / 1000),

@@ -193,6 +193,26 @@ def test_check_portal_should_go_through_the_proxy_a_browser_would_use(
     assert proxy.requests == ["http://seller.ozon.ru/app/postings/fbs"], "asked through the proxy, not directly"
 
 
+def test_check_portal_should_not_show_the_proxy_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    port = closed_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://anna:s3cret@127.0.0.1:{port}")
+
+    with pytest.raises(PortalUnreachable) as caught:
+        check_portal(settings(tmp_path, base_url="http://seller.ozon.ru"))
+
+    assert f"through the proxy 127.0.0.1:{port}" in str(caught.value)
+    assert "s3cret" not in str(caught.value) and "anna" not in str(caught.value)
+
+
+def test_check_portal_should_refuse_a_redirect_to_an_address_with_a_bad_port(tmp_path: Path, portal: Any) -> None:
+    server = portal({"/app/postings/fbs": (302, "http://127.0.0.1:99999/")})
+
+    with pytest.raises(PortalUnreachable, match="not a valid http:// or https:// address"):
+        check_portal(settings(tmp_path, base_url=server.url))
+
+
 def test_check_portal_should_never_send_loopback_through_a_proxy(
     tmp_path: Path, portal: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
