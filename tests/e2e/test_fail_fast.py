@@ -213,6 +213,20 @@ def test_change_with_the_arguments_swapped_should_say_the_posting_comes_first(
     assert not run.browser_started
 
 
+@pytest.mark.parametrize(("posting", "code", "expected"), [
+    ("123", 2, "'123' is not a posting number"),
+    (POSTING, 1, f"the journal has no change of {POSTING} to tell the buyer about"),
+], ids=["not-a-posting", "nothing-to-tell"])
+def test_notify_should_refuse_before_a_browser_when_there_is_nothing_to_send(
+    agent: Agent, nothing_listening: str, posting: str, code: int, expected: str
+) -> None:
+    run = agent("notify", posting, base_url=nothing_listening)
+
+    assert run.code == code, run.output
+    assert expected in run.output
+    assert not run.browser_started
+
+
 def test_change_with_a_typo_in_the_number_should_be_rejected_and_recorded_without_a_portal(
     agent: Agent, nothing_listening: str
 ) -> None:
