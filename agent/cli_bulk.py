@@ -16,7 +16,7 @@ from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, rea
 from agent.errors import AgentError, InputError
 from agent.journal import Journal, RunRecord, new_run_id
 from agent.leases import Lease
-from agent.plan import Plan, approve_plan, check_age, load_plan, save_plan
+from agent.plan import Plan, approve_plan, check_age, load_plan, read_moment, save_plan
 from agent.preflight import (
     check_input_file,
     check_plan,
@@ -52,6 +52,13 @@ def print_plan(plan: Plan, *, limit: int = 60) -> None:
         console.print(f"... and {len(plan.rows) - limit} more rows (see the plan file)")
     counts = plan.counts()
     console.print("summary: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + f"; hash {plan.content_hash[:12]}")
+    then = ("[yellow]overwrite-changed: numbers changed after this read WILL be replaced[/]" if plan.overwrite_changed
+            else "a posting changed after this read will be rejected, not overwritten")
+    try:
+        read = read_moment(plan).isoformat(timespec="seconds")
+    except ValueError:
+        read = "(unreadable times)"
+    console.print(f"postings read at {read} or later; {then}", highlight=False)
 
 
 def _sign_in_first(settings: Settings) -> None:
