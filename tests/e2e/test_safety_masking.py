@@ -69,8 +69,6 @@ def test_change_evidence_should_show_no_buyer_data_readable_by_ocr(
         assert_no_buyer_data(image, buyer)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9b: the error screenshot is a whole page whose masks cover the list's"
-                   " buyer cells only, so the open drawer shows the buyer's name, phone and address in clear")
 def test_error_evidence_with_the_drawer_open_should_show_no_buyer_data(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, browser: Browser, tmp_path: Path
 ) -> None:
