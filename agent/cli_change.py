@@ -30,7 +30,7 @@ def login(
     """Sign in and save the browser state (mode 0600) for the next commands."""
     settings = settings_from(ctx, otp_source=otp_source, headless=False if interactive else None)
     try:
-        check_setup(settings)
+        check_setup(settings, code_needed=not interactive)  # a fresh sign-in; interactive: the person types it
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)

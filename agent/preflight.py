@@ -44,13 +44,19 @@ BAD_PORTS = frozenset({
 POSTING_SHAPE = "8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2"
 
 
-def check_setup(settings: Settings) -> None:
+def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
     """Settings that cannot work, found without opening anything.
+
+    Args:
+        settings: the settings to check.
+        code_needed: whether signing in will need a one-time code: ``None`` (the default) when there is
+            no saved sign-in, ``True`` for a fresh sign-in (``login``), ``False`` when a person signs in
+            in the browser window (``login --interactive``).
 
     Raises:
         ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, its
-            port is one browsers refuse, the ``sandbox`` code source is asked of a remote host, or the
-            state folder cannot be written.
+            port is one browsers refuse, the ``sandbox`` code source is asked of a remote host, the
+            state folder cannot be written, or a one-time code will be needed and nobody can give it.
     """
     if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
         raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} is not an http:// or https:// address; "
@@ -69,6 +75,14 @@ def check_setup(settings: Settings) -> None:
                           "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`")
     ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
     check_writable_dir(settings.state_dir, "OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)")
+    needs_code = not settings.storage_state_path.exists() if code_needed is None else code_needed
+    if needs_code and settings.otp_source == "prompt" and not sys.stdin.isatty():
+        why = (f"there is no saved sign-in ({settings.storage_state_path})" if code_needed is None
+               else "signing in afresh")
+        raise ConfigError(
+            f"a one-time code will be needed ({why}) and there is no terminal to ask for the code: run "
+            "`ozon-rpa login` (or `ozon-rpa login --interactive`) in a terminal first; for the local sandbox, "
+            "OZON_RPA_OTP_SOURCE=sandbox reads the code from its outbox")
     # Portal profiles (labels and locator overrides) will be loaded and validated here, so that a broken
     # profile file is an exit 2 before any browser, like every other setting.
 

@@ -60,7 +60,8 @@ class Agent:
 
     def __call__(self, *args: str, base_url: str, **env: str) -> Run:
         done = subprocess.run([sys.executable, "-m", "agent", *args], cwd=self.home, capture_output=True, text=True,
-                              env={**self.env, "OZON_RPA_BASE_URL": base_url, **env}, timeout=120, check=False)
+                              env={**self.env, "OZON_RPA_BASE_URL": base_url, **env}, timeout=120, check=False,
+                              stdin=subprocess.DEVNULL)  # nobody at a terminal, as in a scheduled job
         output = re.sub(r"\s+", " ", done.stdout + done.stderr)
         return Run(done.returncode, output, self.marker.exists())
 
@@ -187,6 +188,19 @@ def test_demo_with_a_bad_file_should_exit_2_before_the_sandbox_or_a_browser_star
     assert run.code == 2, run.output
     assert "wrong-columns.csv: no column for the posting number" in run.output
     assert "sandbox back-office:" not in run.output and not run.browser_started
+
+
+@pytest.mark.parametrize("command", [("change", POSTING, S10), ("login",)], ids=["change", "login"])
+def test_a_sign_in_nobody_can_give_a_code_for_should_exit_2_before_a_browser(
+    agent: Agent, portal: Callable[..., Portal], command: tuple[str, ...]
+) -> None:
+    server = portal()
+
+    run = agent(*command, base_url=server.url, OZON_RPA_OTP_SOURCE="prompt")
+
+    assert run.code == 2, run.output
+    assert "no terminal to ask for the code" in run.output and "ozon-rpa login" in run.output
+    assert server.requests == [] and not run.browser_started
 
 
 def test_change_of_what_cannot_be_a_posting_should_be_refused_without_a_browser_or_a_portal_request(
@@ -369,6 +383,9 @@ def test_a_redirect_to_an_unexpected_host_should_exit_3_naming_it(
 
 
 def test_a_host_name_that_does_not_resolve_should_exit_3_saying_so(agent: Agent) -> None:
+    (agent.home / "state").mkdir()
+    (agent.home / "state" / "storage-state.json").write_text("{}", encoding="utf-8")  # signed in before
+
     run = agent("change", POSTING, S10, base_url="http://seller.portal.invalid",
                 OZON_RPA_ALLOWED_HOSTS="portal.invalid", OZON_RPA_OTP_SOURCE="prompt")
 

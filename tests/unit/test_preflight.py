@@ -243,7 +243,7 @@ def test_check_setup_should_refuse_a_base_url_that_is_no_web_address(tmp_path: P
 def test_check_setup_should_refuse_a_port_that_browsers_refuse_to_open(tmp_path: Path, port: int) -> None:
     with pytest.raises(ConfigError, match=f"uses port {port}, which browsers refuse to open"):
         check_setup(settings(tmp_path, base_url=f"http://127.0.0.1:{port}"))
-    check_setup(settings(tmp_path, base_url="http://127.0.0.1:8400"))
+    check_setup(settings(tmp_path, base_url="http://127.0.0.1:8400", otp_source="sandbox"))
 
 
 def test_check_setup_should_refuse_a_state_folder_that_cannot_be_created(tmp_path: Path) -> None:
@@ -252,6 +252,22 @@ def test_check_setup_should_refuse_a_state_folder_that_cannot_be_created(tmp_pat
 
     with pytest.raises(ConfigError, match=r"OZON_RPA_STATE_DIR .*: cannot create .*a-file/state: Not a directory"):
         check_setup(config)
+
+
+def test_check_setup_should_refuse_a_sign_in_nobody_can_give_a_code_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    config = settings(tmp_path, otp_source="prompt")
+
+    with pytest.raises(ConfigError, match=r"\(there is no saved sign-in .*\) and there is no terminal to ask"):
+        check_setup(config)
+    check_setup(config, code_needed=False)  # login --interactive: the person types it in the browser
+    check_setup(settings(tmp_path, otp_source="sandbox"))  # the sandbox's outbox gives it
+    config.storage_state_path.write_text("{}", encoding="utf-8")
+    check_setup(config)  # signed in before
+    with pytest.raises(ConfigError, match="no terminal to ask for the code"):
+        check_setup(config, code_needed=True)  # login: always a fresh sign-in
 
 
 def test_check_setup_should_refuse_the_sandbox_code_source_for_a_remote_portal(tmp_path: Path) -> None:
