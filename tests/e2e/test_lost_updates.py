@@ -7,7 +7,10 @@ same portal, who changes the number in the tracking dialog the way anyone would.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,7 @@ from playwright.sync_api import Page, expect
 from agent.settings import Settings
 from pages.labels import LABELS
 from tests.conftest import Oracle
-from tests.e2e.test_bulk import results_of, write_rows
+from tests.e2e.test_bulk import REPO, results_of, write_rows
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +78,7 @@ def test_apply_should_reject_a_posting_changed_since_the_plan_and_keep_the_other
     assert result.exit_code == 1, result.output
     outcome = results_of(agent_settings)
     assert outcome["2"]["outcome"] == "rejected"
-    assert f"planned to replace {old[0]}, now shows {theirs}" in outcome["2"]["reason"]
+    assert f"planned to replace {old[0] or '(no number)'}, now shows {theirs}" in outcome["2"]["reason"]
     assert outcome["3"]["outcome"] == "changed", "the untouched posting is applied as planned"
     truth = sandbox.posting(rows[0][0])
     assert truth["tracking_number"] == theirs and truth["save_count"] == 1, "only the person's own save"
@@ -95,7 +98,7 @@ def test_apply_with_overwrite_changed_should_replace_it_and_record_that_it_did(
     assert result.exit_code == 0, result.output
     assert sandbox.posting(rows[0][0])["tracking_number"] == rows[0][1]
     assert results_of(agent_settings)["2"]["old_tracking"] == theirs, "the number really replaced"
-    assert any(f"planned to replace {old[0]}, now shows {theirs}" in w and "replaced anyway" in w
+    assert any(f"planned to replace {old[0] or '(no number)'}, now shows {theirs}" in w and "replaced anyway" in w
                for w in warnings_of(agent_settings, rows[0][0]))
     assert warnings_of(agent_settings, rows[1][0]) == [], "an unchanged posting is not marked"
 
@@ -139,3 +142,35 @@ def test_confirm_each_should_show_the_current_number_not_the_planned_one(
     assert f"{rows[0][0]}: {theirs} -> {rows[0][1]}" in result.output, result.output
     assert f"{rows[1][0]}: {old[1] or '(none)'} -> {rows[1][1]}" in result.output
     assert sandbox.posting(rows[0][0])["tracking_number"] == theirs, "declined: nothing saved"
+
+
+def test_a_raw_file_applied_with_yes_should_expect_what_its_on_the_spot_plan_read(
+    sandbox: Oracle, agent_settings: Settings, tmp_path: Path, person: Page
+) -> None:
+    postings = sandbox.postings(editable=True, limit=2)
+    rows = [[p["posting_number"], s10(13_800_000 + i)] for i, p in enumerate(postings)]
+    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")},
+           "OZON_RPA_BASE_URL": sandbox.url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
+           "OZON_RPA_OTP_SOURCE": "sandbox", "PYTHONUNBUFFERED": "1"}
+    agent = subprocess.Popen([sys.executable, "-m", "agent", "bulk", "apply", str(source), "--yes", "--workers", "1",
+                              "--confirm", "each"], cwd=REPO, env=env, text=True, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    assert agent.stdin is not None and agent.stdout is not None
+    seen = ""
+    while "Save?" not in seen:  # the plan is made and the run asks about the first posting
+        char = agent.stdout.read(1)
+        assert char, seen
+        seen += char
+    theirs = s10(13_800_090, country="RU", service="RA")
+    person_sets_number(person, sandbox.url, rows[1][0], theirs)  # after the on-the-spot plan read it
+
+    output = seen + agent.communicate("y\n", timeout=240)[0]
+
+    assert agent.returncode == 1, output
+    outcome = results_of(agent_settings)
+    assert outcome["2"]["outcome"] == "changed"
+    assert outcome["3"]["outcome"] == "rejected"
+    planned_old = postings[1]["tracking_number"] or "(no number)"
+    assert f"planned to replace {planned_old}, now shows {theirs}" in outcome["3"]["reason"]
+    assert sandbox.posting(rows[1][0])["tracking_number"] == theirs
