@@ -184,3 +184,29 @@ def test_masking_should_cover_the_whole_dialog_when_a_personal_label_is_missing(
 
     assert any(x <= dialog["x"] and y <= dialog["y"] and w >= dialog["width"] and h >= dialog["height"]
                for x, y, w, h in boxes)
+
+
+def covers(boxes: list[tuple[float, float, float, float]], box: dict[str, float] | None) -> bool:
+    """Whether one of the boxes covers ``box`` whole."""
+    assert box is not None
+    return any(x <= box["x"] and y <= box["y"] and x + w >= box["x"] + box["width"]
+               and y + h >= box["y"] + box["height"] for x, y, w, h in boxes)
+
+
+def test_masking_should_cover_the_buyer_column_and_a_search_for_a_buyer(page: Page) -> None:
+    page.set_content(LIST.replace("setTimeout(", "(").replace("}, 300);", "})();"))
+    page.get_by_placeholder("Search by posting number, buyer or product").fill("Anna Smirnova")
+
+    boxes = personal_data_boxes(page, "en")
+
+    assert covers(boxes, page.get_by_role("gridcell", name="Anna Smirnova").bounding_box())
+    assert covers(boxes, page.get_by_role("textbox").bounding_box())
+    assert not covers(boxes, page.get_by_role("gridcell", name="87654321-0002-1").bounding_box())
+
+
+def test_masking_should_cover_a_whole_list_whose_buyer_column_it_cannot_find(page: Page) -> None:
+    page.set_content(LIST.replace(">Buyer<", ">Customer<").replace("setTimeout(", "(").replace("}, 300);", "})();"))
+
+    boxes = personal_data_boxes(page, "en")
+
+    assert covers(boxes, page.get_by_role("grid").bounding_box())
