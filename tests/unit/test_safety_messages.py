@@ -1,0 +1,96 @@
+"""The exact words a person reads when a safety rule refuses: a probable typo, an approval missing or wrong.
+
+Mutation testing showed that only parts of these messages were checked: the format named in a check-digit
+error (S10 or Russian Post), the hash prefix an approver compares, the advice on what to do next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.errors import InputError, InvalidTrackingNumber
+from agent.journal import Journal
+from agent.plan import Plan, PlanRow, approve_plan, check_approval
+from agent.tracking import check
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("", "tracking number is empty"),
+    ("  ", "tracking number is empty"),
+    ("RR47312@829GB", "tracking number 'RR47312@829GB' has characters that are not allowed: '@';"
+                      " use only A-Z, 0-9 and '-'"),
+    ("A" * 41, f"tracking number '{'A' * 37}...' is too long: 41 characters, at most 32"),
+    ("RR473124828GB", "tracking number RR473124828GB: probable typo: check digit should be 9 (UPU S10 format)"),
+    ("62009147017545", "tracking number 62009147017545: probable typo: check digit should be 4"
+                       " (Russian Post format)"),
+], ids=["empty", "only-spaces", "illegal-character", "too-long", "s10-check-digit", "russian-post-check-digit"])
+def test_a_refused_tracking_number_should_say_exactly_why(raw: str, message: str) -> None:
+    with pytest.raises(InvalidTrackingNumber) as refused:
+        check(raw)
+    assert str(refused.value) == message
+
+
+def test_a_forced_typo_should_be_kept_as_a_warning_naming_the_format() -> None:
+    checked = check("RR473124828GB", force=True)
+
+    assert checked.number == "RR473124828GB"
+    assert checked.warnings == ["tracking number RR473124828GB: probable typo: check digit should be 9"
+                                " (UPU S10 format); accepted because of force"]
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    return Journal(tmp_path / "journal.sqlite3")
+
+
+def sealed_plan() -> Plan:
+    return Plan(created_by="anna", source="c.csv", rows=[
+        PlanRow(row_number=2, posting_number="12345678-0001-1", new_tracking="RR473124829GB")]).seal()
+
+
+def test_an_unapproved_plan_should_be_refused_with_its_hash_and_the_command_to_approve_it(journal: Journal) -> None:
+    plan = sealed_plan()
+
+    with pytest.raises(InputError) as refused:
+        check_approval(plan, journal, require_approval=True, four_eyes=False)
+
+    assert str(refused.value) == (
+        f"the plan is not approved (hash {plan.content_hash[:12]}); approve it with "
+        "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)")
+
+
+def test_a_self_approved_plan_under_four_eyes_should_be_refused_naming_the_planner(journal: Journal) -> None:
+    plan = sealed_plan()
+    approve_plan(plan, journal, approved_by=" Anna ")
+
+    with pytest.raises(InputError) as refused:
+        check_approval(plan, journal, require_approval=False, four_eyes=True)
+
+    assert str(refused.value) == ("four-eyes rule: the plan was made by 'anna' and only they approved it;"
+                                  " someone else must approve it")
+
+
+@pytest.mark.parametrize(("by", "edit", "message"), [
+    ("  ", False, "an approval needs the approver's name (--by NAME)"),
+    ("boris", True, "the plan was changed after it was sealed (its content no longer matches its hash); "
+                    "plan again and have the new plan approved"),
+], ids=["no-name", "edited-plan"])
+def test_an_approval_should_be_refused_saying_why(journal: Journal, by: str, edit: bool, message: str) -> None:
+    plan = sealed_plan()
+    if edit:
+        plan.rows[0].new_tracking = "RR000000000CN"
+
+    with pytest.raises(InputError) as refused:
+        approve_plan(plan, journal, approved_by=by)
+
+    assert str(refused.value) == message
+    assert journal.approvals(plan.content_hash) == []
+
+
+def test_an_unsealed_plan_should_be_refused_saying_how_to_make_one(journal: Journal) -> None:
+    with pytest.raises(InputError) as refused:
+        approve_plan(Plan(created_by="anna"), journal, approved_by="boris")
+
+    assert str(refused.value) == "the plan is not sealed (no content hash); make it with `bulk plan`"
