@@ -26,8 +26,14 @@ def test_a_re_sent_save_should_be_noted_on_its_workers_posting_even_when_workers
     journal.add_items(run.id, [ChangeRequest(posting_number=f"1-{i}", new_tracking="X") for i in range(4)])
     resends = _Resends(journal, run.id)
     # worker-1 had rows 0 then 1; worker-2 had rows 2 then 3, at the same times.
-    on_thread("worker-1", lambda: (resends.worked(0, 100.0, 110.0), resends.worked(1, 110.2, 120.0)))
-    on_thread("worker-2", lambda: (resends.worked(2, 100.0, 110.0), resends.worked(3, 110.2, 120.0)))
+    def spans(first: int) -> Callable[[], None]:
+        def work() -> None:
+            resends.worked(first, 100.0, 110.0)
+            resends.worked(first + 1, 110.2, 120.0)
+        return work
+
+    on_thread("worker-1", spans(0))
+    on_thread("worker-2", spans(2))
 
     on_thread("worker-1", lambda: resends.found([SentRequest("POST", SAVE.format("1-1"), 115.0, 3),
                                                  SentRequest("POST", SAVE.format("1-0"), 105.0, 1)]))
