@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 Scope = Union[Page, Locator]  # noqa: UP007 - a runtime alias: typing.Union works on every supported Python
@@ -105,12 +104,12 @@ class Finder:
         return found
 
     def locator(self, control: Control) -> Locator:
-        """The control: by the way that found it before, else by any way (the first match in the page)."""
+        """The control found by any way (the first match in the page), for acting on or counting.
+
+        All ways in one locator: one round trip whichever matches, and still right when the portal changes
+        between two lookups (an A/B test, a new build).
+        """
         ways = self._ways(control)
-        known = self._memory.get((self.owner, control.text))
-        for name, loc in ways:
-            if name == known:
-                return loc.first
         combined = ways[0][1]
         for _, loc in ways[1:]:
             combined = combined.or_(loc)
@@ -124,24 +123,16 @@ class Finder:
         """
         ways = self._ways(control)
         key = (self.owner, control.text)
+        combined = self.locator(control)
+        combined.wait_for(state="visible", timeout=timeout_ms)
         known = self._memory.get(key)
-        for name, loc in ways:
-            if name == known:
-                try:
-                    loc.first.wait_for(state="visible", timeout=timeout_ms)
-                    return loc.first
-                except PlaywrightError:
-                    break  # the portal changed under us: look again, every way
-        combined = ways[0][1]
-        for _, loc in ways[1:]:
-            combined = combined.or_(loc)
-        combined.first.wait_for(state="visible", timeout=timeout_ms)
-        for name, loc in ways:
+        # The way that found it before is asked first: usually the only extra round trip.
+        for name, loc in sorted(ways, key=lambda way: way[0] != known):
             if loc.first.is_visible():
                 with self._lock:
                     self._memory[key] = name
                 return loc.first
-        return combined.first
+        return combined
 
     def which(self, control: Control) -> str:
         """The first way that finds the control now ("" when none does); remembered for this page object."""
