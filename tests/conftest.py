@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from agent.browser import find_browser, launch_options
@@ -25,6 +26,8 @@ from fixtures.sandbox.server import SandboxServer
 from fixtures.sandbox.skin import SKINS
 
 T = TypeVar("T")
+# `make mutate` runs every call through mutmut's trampolines: no per-example deadline there.
+hypothesis_settings.register_profile("mutation", deadline=None)
 DEFAULT_KNOBS = {"latency_ms": 0, "latency_jitter_ms": 0, "fail_rate": 0.0, "ack_loss_rate": 0.0,
                  "session_ttl": 86400, "antibot_rate": 0.0, "list_delay_ms": 0, "chat_subscription": True,
                  "save_mismatch_rate": 0.0, "save_mismatch": "drop", "hold_saves": False}
