@@ -1,8 +1,7 @@
 """Dates as the portal shows them (Moscow time, in the page's locale), read back as UTC moments.
 
 The portal prints dates for people: ``10.01.2026, 15:00`` (ru), ``10/01/2026, 15:00`` (en-GB),
-``2026/01/10 15:00`` (zh-CN). Where it also carries the ISO value in an attribute we prefer that; this is the
-fallback for the text alone.
+``2026/01/10 15:00`` (zh-CN). Dates are read as shown, to the minute: a portal need not carry a machine value.
 """
 
 from __future__ import annotations
@@ -29,11 +28,3 @@ def parse_shown_date(text: str) -> datetime | None:
     except ValueError:
         return None
 
-
-def parse_iso(value: str) -> datetime | None:
-    """An ISO 8601 moment (naive values are taken as UTC), or None when empty or unreadable."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

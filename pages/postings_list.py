@@ -79,8 +79,8 @@ class PostingsListPage(PageObject):
             state = self.page.evaluate(_LIST_STATE, self._arg())
         except PlaywrightError:
             state = "absent"
-        return self.labels.loading if state == "loading" else f"{self.labels.postings_table}: " \
-            f"{self.labels.col_posting_number}"
+        lb = self.labels
+        return lb.loading if state == "loading" else f"{lb.postings_table}: {lb.col_posting_number}"
 
     def search(self, query: str) -> None:
         """Search by posting number, buyer name or a product word, and wait for the rows."""
