@@ -70,3 +70,37 @@ def test_bulk_apply_should_fail_only_the_postings_whose_save_did_not_stick(
     assert result.exit_code == 1, result.output
     assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}
     assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
+
+
+def test_change_should_count_a_save_whose_last_answer_was_lost_as_changed_after_one_more_read(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
+) -> None:
+    posting = sandbox.postings(editable=True, limit=10)[7]
+    number = posting["posting_number"]
+    new = s10(13_000_003)
+    sandbox.configure(ack_loss_rate=1.0)  # stored, but the answer is a 504: only a read shows it landed
+
+    result = cli("change", number, new, env_extra={"OZON_RPA_RETRIES": "1"})
+
+    assert result.exit_code == 0, result.output
+    truth = sandbox.posting(number)
+    assert (truth["tracking_number"], truth["save_requests"]) == (new, 1)
+    [(outcome, old, error)] = journal_items(agent_settings)
+    assert (outcome, old) == ("changed", posting["tracking_number"])
+
+
+def test_change_should_end_failed_naming_the_portals_answer_when_every_save_fails(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
+) -> None:
+    posting = sandbox.postings(editable=True, limit=10)[8]
+    number = posting["posting_number"]
+    sandbox.configure(fail_rate=1.0)
+
+    result = cli("change", number, s10(13_000_004))
+
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    truth = sandbox.posting(number)
+    assert (truth["tracking_number"], truth["save_count"]) == (posting["tracking_number"], 0)
+    assert truth["save_requests"] == agent_settings.retries, "every attempt saves only after reading it did not land"
+    [(outcome, old, error)] = journal_items(agent_settings)
+    assert outcome == "failed" and "503" in error, error
