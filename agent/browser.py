@@ -25,12 +25,13 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.errors import ConfigError
+from agent.i18n import N_, _
 from agent.settings import Settings
 
 #: Without these, Chromium keeps trying to reach Google's services (and fails on a closed network).
 QUIET_ARGS = ("--disable-background-networking", "--disable-component-update", "--no-first-run")
 SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "No Chromium found. Install one of:\n"
     "  - Debian/Ubuntu:  sudo apt-get install -y chromium\n"
     "  - anywhere with internet:  .venv/bin/playwright install chromium\n"
@@ -52,9 +53,11 @@ class BrowserChoice:
     def describe(self) -> str:
         """One line for people: what and where."""
         if self.endpoint:
-            return f"{_without_secrets(self.endpoint)} (remote)"
-        where = str(self.executable) if self.executable else "Playwright's bundled Chromium"
-        return f"{where} ({self.source})"
+            return _("{endpoint} (remote)", endpoint=_without_secrets(self.endpoint))
+        where = str(self.executable) if self.executable else _("Playwright's bundled Chromium")
+        sources = {"settings": _("from the settings"), "playwright": _("Playwright's"), "system": _("the system's"),
+                   "remote": _("remote")}
+        return f"{where} ({sources.get(self.source, self.source)})"
 
 
 def _without_secrets(endpoint: str) -> str:
@@ -104,11 +107,13 @@ def find_browser(browser_path: Path | None = None, *, endpoint: str | None = Non
     """
     if endpoint:
         if not endpoint.startswith(("ws://", "wss://")):
-            raise ConfigError(f"OZON_RPA_BROWSER_ENDPOINT must be a ws:// or wss:// address, not {endpoint!r}")
+            raise ConfigError(_("OZON_RPA_BROWSER_ENDPOINT must be a ws:// or wss:// address, not {endpoint}",
+                                endpoint=repr(endpoint)))
         return BrowserChoice(None, "remote", endpoint=endpoint, remote_executable=remote_executable)
     if browser_path is not None:
         if not browser_path.exists():
-            raise ConfigError(f"OZON_RPA_BROWSER_PATH={browser_path} does not exist.\n{INSTALL_HINT}")
+            raise ConfigError(_("OZON_RPA_BROWSER_PATH={path} does not exist.", path=browser_path) + "\n"
+                              + _(INSTALL_HINT))
         return BrowserChoice(browser_path, "settings")
     bundled = _bundled_chromium()
     if bundled is not None:
@@ -117,7 +122,7 @@ def find_browser(browser_path: Path | None = None, *, endpoint: str | None = Non
         found = shutil.which(name)
         if found:
             return BrowserChoice(Path(found), "system")
-    raise ConfigError(INSTALL_HINT)
+    raise ConfigError(_(INSTALL_HINT))
 
 
 def launch_options(
@@ -173,8 +178,9 @@ def connect_remote(p: Playwright, choice: BrowserChoice, *, headless: bool = Tru
                                   headers={"x-playwright-launch-options": json.dumps(wanted)})
     except PlaywrightError as err:
         raise ConfigError(
-            f"cannot use the remote browser at {_without_secrets(choice.endpoint)}: {str(err).splitlines()[0]}. "
-            "Is `playwright run-server` (same Playwright version) running there?"
+            _("cannot use the remote browser at {endpoint}: {why}. "
+              "Is `playwright run-server` (same Playwright version) running there?",
+              endpoint=_without_secrets(choice.endpoint), why=str(err).splitlines()[0])
         ) from err
 
 

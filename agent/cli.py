@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.errors import AbortRun, AgentError, ConfigError, InputError
-from agent.i18n import set_ui_lang
+from agent.i18n import _, set_ui_lang
 from agent.logs import configure_logging
 from agent.records import ExitCode, Outcome
 from agent.settings import Settings
@@ -75,14 +75,15 @@ def settings_from(ctx: typer.Context, **more: Any) -> Settings:
         return settings
     except ValidationError as err:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-        fail(f"invalid settings: {problems}", ExitCode.BAD_INPUT)
+        fail(_("invalid settings: {problems}", problems=problems), ExitCode.BAD_INPUT)
         raise  # unreachable, for type checkers
 
 
 def fail(message: str, code: int) -> None:
     """Print an error for people and exit with ``code``."""
     # Escaped: messages quote URLs and file content, and "[::1]" or "[x]" must not be read as markup.
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    label = _("error:")
+    console.print(f"[bold red]{escape(label)}[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -108,7 +109,7 @@ def reach_portal(settings: Settings) -> None:
 def ask_code(prompt: str) -> str:
     """Ask a person for the one-time code (hidden input); refuse when nobody is at the terminal."""
     if not sys.stdin.isatty():
-        raise ConfigError("a one-time code is needed but there is no terminal to ask: run 'ozon-rpa login' first")
+        raise ConfigError(_("a one-time code is needed but there is no terminal to ask: run 'ozon-rpa login' first"))
     return str(typer.prompt(prompt, hide_input=True))
 
 

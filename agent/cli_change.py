@@ -8,10 +8,12 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
 from agent.errors import AbortRun, AgentError, RunInProgress
+from agent.i18n import _, pgettext
 from agent.journal import Journal
 from agent.leases import Lease
 from agent.preflight import check_change, check_notify, check_setup
@@ -19,6 +21,7 @@ from agent.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_co
 from agent.runner import reject_before_browser, run_change, run_notify, workbench
 from agent.settings import Settings
 from agent.spreadsheet_cells import SafeDictWriter
+from agent.vocabulary import notice_label, outcome_label
 
 
 @app.command()
@@ -44,7 +47,7 @@ def login(
                 pass
     except AgentError as err:
         fail(str(err), exit_for(err))
-    console.print(f"signed in; browser state saved to {settings.storage_state_path}")
+    console.print(_("signed in; browser state saved to {path}", path=settings.storage_state_path), highlight=False)
 
 
 @app.command()
@@ -68,20 +71,20 @@ def change(
     """Change one posting's tracking number end to end: find, check, edit, save, verify, record."""
     settings = settings_from(ctx, otp_source=otp_source)
     if by_buyer and by_keyword:
-        fail("give --by-buyer or --by-keyword, not both", ExitCode.BAD_INPUT)
+        fail(_("give --by-buyer or --by-keyword, not both"), ExitCode.BAD_INPUT)
     searching = bool(by_buyer or by_keyword)
     wanted = (0 if pending else 1) + (0 if searching else 1)
     if len(args) != wanted:
         usage = "NUMBER" if searching else "POSTING NUMBER"
-        fail(f"expected {usage.replace(' NUMBER', '') if pending else usage}, got {len(args)} argument(s)",
-             ExitCode.BAD_INPUT)
+        fail(_("expected {usage}, got {n} argument(s)", usage=usage.replace(" NUMBER", "") if pending else usage,
+               n=len(args)), ExitCode.BAD_INPUT)
     items: dict[str, int] | None = None
     if expect_item:
         items = {}
         for spec in expect_item:
-            sku, _, qty = spec.partition("=")
+            sku, _eq, qty = spec.partition("=")
             if not sku or not qty.isdigit():
-                fail(f"--expect-item {spec!r}: use SKU=QTY", ExitCode.BAD_INPUT)
+                fail(_("--expect-item {spec}: use SKU=QTY", spec=repr(spec)), ExitCode.BAD_INPUT)
             items[sku.strip()] = int(qty)
     request = ChangeRequest(
         posting_number="" if searching else args[0].strip(),
@@ -107,9 +110,9 @@ def change(
         with _posting_lease(settings, request.posting_number), workbench(settings, ask_code, sign_in=False) as bench:
             run, result = run_change(bench, request)
     except RunInProgress as err:
-        fail(f"not changed: {err}", ExitCode.ABORTED)
+        fail(_("not changed: {why}", why=err), ExitCode.ABORTED)
     except AbortRun as err:
-        fail(f"{err}\nThe posting is left pending; nothing was saved twice.", ExitCode.ABORTED)
+        fail(_("{why}\nThe posting is left pending; nothing was saved twice.", why=err), ExitCode.ABORTED)
     except AgentError as err:
         fail(str(err), exit_for(err))
     result.warnings = warnings + result.warnings
@@ -130,15 +133,20 @@ def _report(run_id: str, result: ChangeResult, as_json: bool) -> None:
         print_json({"run": run_id, **result.model_dump(mode="json")})
         return
     style = outcome_style(result.outcome)
-    old, new = result.old_tracking or "(none)", result.new_tracking or "(none)"
-    console.print(f"[bold {style}]{result.outcome}[/] {result.posting_number}: {old} -> {new}", highlight=False)
+    none = _("(none)")
+    old, new = result.old_tracking or none, result.new_tracking or none
+    console.print(f"[bold {style}]{escape(outcome_label(result.outcome))}[/] "
+                  + escape(_("{posting}: {old} -> {new}", posting=result.posting_number, old=old, new=new)),
+                  highlight=False)
     if result.error:
-        console.print(f"  why: {result.error}", highlight=False)
+        console.print("  " + escape(_("why: {why}", why=result.error)), highlight=False)
+    label = _("warning:")
     for warning in result.warnings:
-        console.print(f"  [yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"  [yellow]{escape(label)}[/] {escape(warning)}", highlight=False)
     if result.notified:
-        console.print(f"  buyer notice: {result.notified}", highlight=False)
-    console.print(f"  run {run_id}; evidence: {', '.join(result.evidence) or 'none'}", highlight=False)
+        console.print("  " + escape(_("buyer notice: {notice}", notice=notice_label(result.notified))), highlight=False)
+    console.print("  " + escape(_("run {run}; evidence: {files}", run=run_id,
+                                  files=", ".join(result.evidence) or pgettext("evidence", "none"))), highlight=False)
 
 
 @app.command()
@@ -160,7 +168,7 @@ def notify(
             notified = run_notify(bench, posting)
     except AgentError as err:
         fail(str(err), exit_for(err))
-    console.print(f"{posting}: {notified}", highlight=False)
+    console.print(f"{posting}: {escape(notice_label(notified))}", highlight=False)
     raise typer.Exit(ExitCode.OK if notified == "sent" else ExitCode.SOME_FAILED)
 
 
@@ -174,7 +182,7 @@ def history(
     """The change journal: posting, old and new number, carrier, when, who, why, outcome."""
     settings = settings_from(ctx)
     if fmt not in ("table", "csv", "json"):
-        fail("--format must be table, csv or json", ExitCode.BAD_INPUT)
+        fail(_("--format must be table, csv or json"), ExitCode.BAD_INPUT)
     journal = Journal(settings.journal_path)
     try:
         runs = {r.id: r for r in journal.runs(limit=100_000)}
@@ -194,12 +202,14 @@ def history(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = Table("when", "posting", "old", "new", "carrier", "outcome", "who", "why")
+        table = Table(pgettext("column", "when"), pgettext("column", "posting"), pgettext("column", "old"),
+                      pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "outcome"),
+                      pgettext("column", "who"), pgettext("column", "why"))
         for r in rows:
             table.add_row(str(r["finished_at"])[:19], str(r["posting_number"]), str(r["old_tracking"]),
                           str(r["new_tracking"]), str(r["carrier"]),
-                          f"[{outcome_style(str(r['outcome']))}]{r['outcome']}[/]", str(r["operator"]),
+                          f"[{outcome_style(str(r['outcome']))}]{outcome_label(r['outcome'])}[/]", str(r["operator"]),
                           str(r["reason"] or r["error"]))
         console.print(table)
         if not rows:
-            console.print("no changes recorded yet")
+            console.print(_("no changes recorded yet"))

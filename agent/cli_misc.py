@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from agent.browser import choose_browser
 from agent.cli import app, console, exit_for, fail, print_json, settings_from
 from agent.errors import AgentError
+from agent.i18n import _, ngettext, pgettext
 from agent.portal_check import PortalUnreachable, check_portal
 from agent.preflight import check_input_file, check_setup
 from agent.records import ExitCode
@@ -61,7 +63,8 @@ def doctor(
     try:
         checks.append(("browser", True, choose_browser(settings).describe()))
         check_setup(settings)
-        checks.append(("settings", True, f"{settings.base_url} (lang {settings.lang}, state {settings.state_dir})"))
+        checks.append(("settings", True, _("{url} (portal language {lang}, state {state})", url=settings.base_url,
+                                           lang=settings.lang, state=settings.state_dir)))
     except AgentError as err:
         checks.append(("setup", False, str(err)))
         _print_checks(checks, as_json)
@@ -75,12 +78,14 @@ def doctor(
     drift = []
     try:
         with workbench(settings, ask_code) as bench:
-            checks.append(("session", True, f"signed in ({bench.portal.logins} new sign-in(s))"))
+            checks.append(("session", True, ngettext("signed in ({n} new sign-in)", "signed in ({n} new sign-ins)",
+                                                     bench.portal.logins)))
             if live:
                 report = check_ui(bench.portal, settings.state_dir / "doctor")
                 drift = report.drift
                 checks.append(("portal ui", report.ok,
-                               f"{len(report.checked)} controls checked in {report.lang}"
+                               ngettext("{n} control checked in {lang}", "{n} controls checked in {lang}",
+                                        len(report.checked), lang=report.lang)
                                + "".join(f"; {d}" for d in report.drift) + "".join(f"; {n}" for n in report.notes)))
                 for shot in report.screenshots:
                     checks.append(("screenshot", False, shot))
@@ -91,7 +96,7 @@ def doctor(
     except AgentError as err:
         checks.append(("session", False, str(err)))
     _print_checks(checks, as_json)
-    if drift or not all(ok for _, ok, _ in checks):
+    if drift or not all(ok for _name, ok, _detail in checks):
         raise typer.Exit(ExitCode.SOME_FAILED)
 
 
@@ -99,11 +104,20 @@ def _print_checks(checks: list[tuple[str, bool, str]], as_json: bool) -> None:
     if as_json:
         print_json([{"check": c, "ok": ok, "detail": d} for c, ok, d in checks])
         return
-    table = Table("check", "", "detail")
+    table = Table(pgettext("column", "check"), "", pgettext("column", "detail"))
+    passed, failed = pgettext("check", "ok"), pgettext("check", "FAIL")
     for name, ok, detail in checks:
-        table.add_row(name, "[green]ok[/]" if ok else "[red]FAIL[/]", detail)
+        table.add_row(_check_label(name), f"[green]{passed}[/]" if ok else f"[red]{failed}[/]", escape(detail))
     console.print(table)
 
+
+def _check_label(name: str) -> str:
+    """A doctor check's name in the operator's words (the JSON keeps the code)."""
+    labels = {"browser": pgettext("check", "browser"), "settings": pgettext("check", "settings"),
+              "setup": pgettext("check", "setup"), "portal": pgettext("check", "portal"),
+              "session": pgettext("check", "session"), "portal ui": pgettext("check", "portal ui"),
+              "screenshot": pgettext("check", "screenshot"), "found by": pgettext("check", "found by")}
+    return labels.get(name, name)
 
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "tracking-changes-gbk.csv"
@@ -132,7 +146,8 @@ def demo(
     with SandboxServer(SandboxConfig()) as server:
         settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox",
                                            "state_dir": base.state_dir / "demo"})
-        console.print(f"sandbox back-office: {server.url} (sign-in codes come from its outbox)", highlight=False)
+        console.print(_("sandbox back-office: {url} (sign-in codes come from its outbox)", url=server.url),
+                      highlight=False)
         journal = Journal(settings.journal_path)
         try:
             with workbench(settings):
@@ -142,7 +157,7 @@ def demo(
             plan_path = settings.state_dir / "demo.plan.json"
             save_plan(plan, plan_path)
             print_plan(plan, limit=40)
-            approve_plan(plan, journal, approved_by="demo supervisor")
+            approve_plan(plan, journal, approved_by=_("demo supervisor"))
             run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings))
             result = apply_run(settings, journal, run, run_dir, plan, code_source=codes, workers=workers)
         except AgentError as err:
@@ -150,5 +165,5 @@ def demo(
         finally:
             journal.close()
     print_summary(result)
-    console.print("the rejected rows are the sample's deliberate mistakes (typo, not editable, missing, duplicate)")
+    console.print(_("the rejected rows are the sample's deliberate mistakes (typo, not editable, missing, duplicate)"))
     raise typer.Exit(ExitCode.ABORTED if result.aborted else ExitCode.OK)

@@ -14,12 +14,14 @@ from rich.table import Table
 from agent.anomalies import Finding
 from agent.cli import app, ask_code, console, exit_for, fail, print_json, reach_portal, settings_from
 from agent.errors import AgentError
+from agent.i18n import _, ngettext, pgettext
 from agent.journal import Journal
 from agent.preflight import check_setup
 from agent.records import ExitCode
 from agent.spreadsheet_cells import SafeCsvWriter
 from agent.stats import ChangeStats, change_stats, stats_rows
 from agent.stats_report import write_stats_html
+from agent.vocabulary import outcome_label, posting_status_label
 from agent.watch_report import RULE_LABELS, by_posting
 from agent.watch_runner import DEFAULT_TABS, ScanResult
 from agent.watch_runner import watch as run_watch
@@ -36,7 +38,7 @@ def parse_every(text: str) -> float:
     """
     match = _EVERY.fullmatch(text.strip().lower())
     if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"--every {text!r}: use a number with s, m or h, e.g. 30s, 10m, 1h")
+        raise ValueError(_("--every {text}: use a number with s, m or h, e.g. 30s, 10m, 1h", text=repr(text)))
     return float(match.group(1)) * _UNIT_S[match.group(2)]
 
 
@@ -55,7 +57,7 @@ def watch(
     """Scan order statuses read-only and flag abnormal postings. Exit 1 when anything is flagged, 0 when clean."""
     settings = settings_from(ctx, otp_source=otp_source, stuck_days=stuck_days)
     if once and every:
-        fail("give --once or --every, not both", ExitCode.BAD_INPUT)
+        fail(_("give --once or --every, not both"), ExitCode.BAD_INPUT)
     every_s = None
     if every:
         try:
@@ -77,14 +79,14 @@ def watch(
                             tabs=("all",) if all_tabs else DEFAULT_TABS, on_scan=show)
     except AgentError as err:
         # Exit 1 means "postings flagged": a scan that could not finish (the portal failed) is 3, not 1.
-        fail(f"{err}\nThe scan could not finish.", ExitCode.ABORTED if exit_for(err) == ExitCode.SOME_FAILED
+        fail(_("{why}\nThe scan could not finish.", why=err), ExitCode.ABORTED if exit_for(err) == ExitCode.SOME_FAILED
              else exit_for(err))
         return
     if outcome.aborted:
-        fail(f"{outcome.aborted}\nThe watch stopped; run it again once the cause is cleared (a person clears the "
-             "anti-bot check; UI drift needs the label table fixed).", ExitCode.ABORTED)
+        fail(_("{why}\nThe watch stopped; run it again once the cause is cleared (a person clears the "
+               "anti-bot check; UI drift needs the label table fixed).", why=outcome.aborted), ExitCode.ABORTED)
     if outcome.interrupted:
-        console.print(f"stopped after {len(outcome.scans)} scan(s)")
+        console.print(ngettext("stopped after {n} scan", "stopped after {n} scans", len(outcome.scans)))
     raise typer.Exit(outcome.exit_code)
 
 
@@ -92,15 +94,18 @@ def _print_scan(run_id: str, findings: list[Finding], rows: int, drawers: int, s
                 csv_path: Path) -> None:
     flagged = by_posting(findings)
     if flagged:
-        table = Table("posting", "status", "tracking", "why", title=f"scan {run_id}: {len(flagged)} flagged")
+        table = Table(pgettext("column", "posting"), pgettext("column", "status"), pgettext("column", "tracking"),
+                      pgettext("column", "why"),
+                      title=ngettext("scan {run}: {n} flagged", "scan {run}: {n} flagged", len(flagged), run=run_id))
         for p in flagged:
-            why = "\n".join(f"{RULE_LABELS[f.rule.value]}: {f.detail}" for f in p.findings)
-            table.add_row(p.posting_number, p.status, p.tracking_number or "—", why)
+            why = "\n".join(f"{_(RULE_LABELS[f.rule.value])}: {f.detail}" for f in p.findings)
+            table.add_row(p.posting_number, posting_status_label(p.status), p.tracking_number or "—", why)
         console.print(table)
     else:
-        console.print(f"scan {run_id}: nothing abnormal", highlight=False)
-    console.print(f"  {rows} postings listed, {drawers} drawers opened, {seconds:.1f}s", highlight=False)
-    console.print(f"  report: {report}\n  csv: {csv_path}", highlight=False)
+        console.print(_("scan {run}: nothing abnormal", run=run_id), highlight=False)
+    console.print("  " + _("{rows} postings listed, {drawers} drawers opened, {seconds}s", rows=rows, drawers=drawers,
+                           seconds=f"{seconds:.1f}"), highlight=False)
+    console.print("  " + _("report: {path}", path=report) + "\n  " + _("csv: {path}", path=csv_path), highlight=False)
 
 
 @app.command()
@@ -114,12 +119,12 @@ def stats(
     """Change analytics: per carrier and reason, repeat changes, failure causes, outcomes, time per change."""
     settings = settings_from(ctx)
     if fmt not in ("table", "csv", "json", "html"):
-        fail("--format must be table, csv, json or html", ExitCode.BAD_INPUT)
+        fail(_("--format must be table, csv, json or html"), ExitCode.BAD_INPUT)
     if since:
         try:
             date.fromisoformat(since)
         except ValueError:
-            fail(f"--since {since!r}: use YYYY-MM-DD", ExitCode.BAD_INPUT)
+            fail(_("--since {since}: use YYYY-MM-DD", since=repr(since)), ExitCode.BAD_INPUT)
     journal = Journal(settings.journal_path)
     try:
         figures = change_stats(journal.history(since=since), since=since)
@@ -140,21 +145,25 @@ def stats(
 
 def _print_stats(figures: ChangeStats) -> None:
     timing = figures.time_per_change
-    outcomes = ", ".join(f"{k} {v}" for k, v in figures.outcomes.items())
-    console.print(f"{figures.items} postings handled{' since ' + figures.since if figures.since else ''}: {outcomes}",
-                  highlight=False)
+    outcomes = ", ".join(f"{outcome_label(k)} {v}" for k, v in figures.outcomes.items())
+    handled = (ngettext("{n} postings handled since {since}", "{n} postings handled since {since}", figures.items,
+                        since=figures.since) if figures.since
+               else ngettext("{n} postings handled", "{n} postings handled", figures.items))
+    console.print(f"{handled}: {outcomes}", highlight=False)
     if timing.count:
-        console.print(f"time per change: average {timing.mean_s:.1f}s, median {timing.median_s:.1f}s "
-                      f"({timing.count} changes)", highlight=False)
-    for title, counts in (("changes per carrier", figures.by_carrier), ("changes per reason", figures.by_reason),
-                          ("postings changed more than once", figures.changed_more_than_once)):
+        console.print(ngettext("time per change: average {mean}s, median {median}s ({n} change)",
+                               "time per change: average {mean}s, median {median}s ({n} changes)", timing.count,
+                               mean=f"{timing.mean_s:.1f}", median=f"{timing.median_s:.1f}"), highlight=False)
+    for title, counts in ((_("changes per carrier"), figures.by_carrier), (_("changes per reason"), figures.by_reason),
+                          (_("postings changed more than once"), figures.changed_more_than_once)):
         if counts:
-            table = Table("key", "changes", title=title)
+            table = Table(pgettext("column", "key"), pgettext("column", "changes"), title=title)
             for c in counts:
                 table.add_row(c.key, str(c.count))
             console.print(table)
     if figures.failure_causes:
-        table = Table("outcome", "cause", "count", title="failure causes")
+        table = Table(pgettext("column", "outcome"), pgettext("column", "cause"), pgettext("column", "count"),
+                      title=_("failure causes"))
         for cause in figures.failure_causes:
-            table.add_row(cause.outcome, cause.cause, str(cause.count))
+            table.add_row(outcome_label(cause.outcome), cause.cause, str(cause.count))
         console.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from agent.errors import ConfigError
+from agent.i18n import _
 from agent.settings import Settings
 
 
@@ -26,10 +27,11 @@ def ensure_allowed(settings: Settings) -> None:
     """
     if not host_allowed(settings.base_url, settings.allowed_hosts):
         raise ConfigError(
-            f"{settings.host!r} is not an allowed host (OZON_RPA_ALLOWED_HOSTS={','.join(settings.allowed_hosts)})"
+            _("{host} is not an allowed host (OZON_RPA_ALLOWED_HOSTS={hosts})", host=repr(settings.host),
+              hosts=",".join(settings.allowed_hosts))
         )
     if settings.otp_source == "sandbox" and not settings.is_loopback:
         raise ConfigError(
-            "OZON_RPA_OTP_SOURCE=sandbox reads the sandbox outbox and is refused for a non-loopback host "
-            f"({settings.host}); use 'prompt' or 'ozon-rpa login --interactive'"
+            _("OZON_RPA_OTP_SOURCE=sandbox reads the sandbox outbox and is refused for a non-loopback host "
+              "({host}); use 'prompt' or 'ozon-rpa login --interactive'", host=settings.host)
         )

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from agent.carriers import CARRIER_NAMES
+from agent.i18n import _
 
 #: Input field -> accepted column names. Order matters: when several columns match one field, the
 #: column whose alias comes first wins (so "new tracking number" beats a plain "tracking number").
@@ -133,7 +134,7 @@ def parse_bool(value: str) -> bool | None:
         return True
     if k in FALSY:
         return False
-    raise ValueError(f"cannot read {value.strip()!r} as yes or no")
+    raise ValueError(_("cannot read {value} as yes or no", value=repr(value.strip())))
 
 
 # "SKU x2", "SKU × 2", "SKU*2", "SKU х2" (Cyrillic х, typed on a Russian layout), "SKU" alone = 1.
@@ -162,9 +163,9 @@ def parse_items(value: str) -> dict[str, int] | None:
         m = _ITEM.fullmatch(part)
         sku, qty_text = (m.group("sku").strip(), m.group("qty")) if m else (part, "1")
         if len(qty_text) > 6:
-            raise ValueError(f"quantity of {sku!r} is too large: {qty_text}")
+            raise ValueError(_("quantity of {sku} is too large: {qty}", sku=repr(sku), qty=qty_text))
         qty = int(qty_text)
         if qty <= 0:
-            raise ValueError(f"quantity of {sku!r} must be at least 1")
+            raise ValueError(_("quantity of {sku} must be at least 1", sku=repr(sku)))
         items[sku] = items.get(sku, 0) + qty
     return items or None

@@ -19,6 +19,7 @@ import charset_normalizer
 import openpyxl
 
 from agent.errors import InputError
+from agent.i18n import N_, _
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other OLE2 documents)
@@ -61,21 +62,22 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     name = path.name
     try:
         if path.stat().st_size > _MAX_BYTES:
-            raise InputError(f"{name}: file is larger than {_MAX_BYTES // 2**20} MB")
+            raise InputError(_("{file}: file is larger than {mb} MB", file=name, mb=_MAX_BYTES // 2**20))
         data = path.read_bytes()
     except FileNotFoundError as err:
-        raise InputError(f"{name}: file not found ({path})") from err
+        raise InputError(_("{file}: file not found ({path})", file=name, path=path)) from err
     except IsADirectoryError as err:
-        raise InputError(f"{name}: is a directory, not a file") from err
+        raise InputError(_("{file}: is a directory, not a file", file=name)) from err
     except (OSError, ValueError) as err:  # ValueError: a path with a NUL byte
-        raise InputError(f"{name}: cannot read the file: {getattr(err, 'strerror', None) or err}") from err
+        raise InputError(_("{file}: cannot read the file: {why}", file=name,
+                           why=getattr(err, "strerror", None) or err)) from err
     if not data.strip():
-        raise InputError(f"{name}: the file is empty")
+        raise InputError(_("{file}: the file is empty", file=name))
     check_content_matches(name, data)
     if data.startswith(_ZIP_MAGIC):
         return Table("xlsx", _read_xlsx(data, name, sheet))
     if data.startswith(_OLE_MAGIC):
-        raise InputError(f"{name}: old Excel .xls format is not supported; save it as .xlsx or CSV")
+        raise InputError(_("{file}: old Excel .xls format is not supported; save it as .xlsx or CSV", file=name))
     encoding, text = _decode(data, name)
     return Table(encoding, _read_csv(text, name))
 
@@ -83,12 +85,12 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 def _describe_content(data: bytes) -> str:
     """What a file that is not what its name says holds, in words a seller understands."""
     if data.startswith(_ZIP_MAGIC):
-        return "a zip archive (an Excel .xlsx workbook?)"
+        return N_("a zip archive (an Excel .xlsx workbook?)")
     if data.startswith(_OLE_MAGIC):
-        return "an old Excel .xls workbook"
+        return N_("an old Excel .xls workbook")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
-        return "a web page or XML (some shop systems export tables so)"
+        return N_("a web page or XML (some shop systems export tables so)")
     sample = data[:4096]
     encodings = ("utf-16",) if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8", "gb18030")
     for encoding in encodings:
@@ -98,8 +100,8 @@ def _describe_content(data: bytes) -> str:
             continue
         controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
         if "\x00" not in text and controls <= max(2, len(text) // 100):
-            return "plain text (CSV?)"
-    return "binary data of an unknown kind"
+            return N_("plain text (CSV?)")
+    return N_("binary data of an unknown kind")
 
 
 def check_content_matches(name: str, data: bytes) -> None:
@@ -117,21 +119,24 @@ def check_content_matches(name: str, data: bytes) -> None:
     is_zip, is_ole = data.startswith(_ZIP_MAGIC), data.startswith(_OLE_MAGIC)
     if suffix in _WORKBOOK_SUFFIXES and not is_zip:
         what = _describe_content(data)
-        hint = ("rename it to .csv" if what.startswith("plain text")
-                else "open it in Excel and save it as an .xlsx workbook (or as CSV)")
-        raise InputError(f"{name}: not an Excel workbook: the file holds {what}, not an .xlsx workbook; {hint}")
+        hint = (_("rename it to .csv") if what.startswith("plain text")  # the English id: N_ above
+                else _("open it in Excel and save it as an .xlsx workbook (or as CSV)"))
+        raise InputError(_("{file}: not an Excel workbook: the file holds {what}, not an .xlsx workbook; {hint}",
+                           file=name, what=_(what), hint=hint))
     if suffix == ".xls" and not is_ole:
         what = _describe_content(data)
-        hint = "rename it to .xlsx" if is_zip else "open it in Excel and save it as .xlsx (or as CSV)"
-        raise InputError(f"{name}: not an Excel .xls workbook: the file holds {what}; {hint}")
+        hint = _("rename it to .xlsx") if is_zip else _("open it in Excel and save it as .xlsx (or as CSV)")
+        raise InputError(_("{file}: not an Excel .xls workbook: the file holds {what}; {hint}", file=name,
+                           what=_(what), hint=hint))
     if suffix in _TEXT_SUFFIXES and (is_zip or is_ole):
         what = _describe_content(data)
-        hint = "rename it to .xlsx" if is_zip else "open it in Excel and save it as .xlsx or CSV"
-        raise InputError(f"{name}: not a {suffix[1:].upper()} text file: the file holds {what}; {hint}")
+        hint = _("rename it to .xlsx") if is_zip else _("open it in Excel and save it as .xlsx or CSV")
+        raise InputError(_("{file}: not a {kind} text file: the file holds {what}; {hint}", file=name,
+                           kind=suffix[1:].upper(), what=_(what), hint=hint))
 
 
 def _not_readable(name: str) -> InputError:
-    return InputError(f"{name}: not a readable CSV or XLSX file")
+    return InputError(_("{file}: not a readable CSV or XLSX file", file=name))
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -190,7 +195,7 @@ def _read_csv(text: str, name: str) -> list[list[str]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as err:
-        raise InputError(f"{name}: not a readable CSV file: {err}") from err
+        raise InputError(_("{file}: not a readable CSV file: {why}", file=name, why=err)) from err
 
 
 def _cell_text(value: Any, number_format: str | None) -> str:
@@ -227,9 +232,10 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> list[list[str]]:
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             known = ", ".join(repr(s) for s in workbook.sheetnames)
-            raise InputError(f"{name}: no sheet named {sheet!r}; the sheets are: {known}")
+            raise InputError(_("{file}: no sheet named {sheet}; the sheets are: {known}", file=name, sheet=repr(sheet),
+                               known=known))
         if sheet is None and not workbook.worksheets:
-            raise InputError(f"{name}: the workbook has no worksheet")
+            raise InputError(_("{file}: the workbook has no worksheet", file=name))
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         # The stored dimension is sometimes wrong (files written by other tools); without it
         # openpyxl reads every row that is really there.

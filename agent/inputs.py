@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from agent import input_headers as vocab
 from agent.errors import InputError, InvalidTrackingNumber
+from agent.i18n import _
 from agent.input_headers import HEADER_ALIASES
 from agent.input_tables import read_table
 from agent.tracking import CARRIERS, check, normalize
@@ -114,19 +115,20 @@ def _find_header(rows: list[list[str]], name: str) -> int:
     """Index of the header row: the first of the leading rows naming both required columns."""
     filled = [i for i, row in enumerate(rows) if any(cell.strip() for cell in row)]
     if not filled:
-        raise InputError(f"{name}: the file is empty")
+        raise InputError(_("{file}: the file is empty", file=name))
     for index in filled[:_HEADER_SEARCH_ROWS]:
         found = vocab.match_columns(rows[index])
         if "posting_number" in found and "tracking_number" in found:
             return index
     header = rows[filled[0]]
     found = vocab.match_columns(header)
-    required = (("posting_number", "the posting number"), ("tracking_number", "the new tracking number"))
+    required = (("posting_number", _("the posting number")), ("tracking_number", _("the new tracking number")))
     for field, label in required:
         if field not in found:
             expected = ", ".join(HEADER_ALIASES[field])
             seen = ", ".join(repr(cell) for cell in header if cell.strip())
-            raise InputError(f"{name}: no column for {label}; expected one of: {expected} (found: {seen})")
+            raise InputError(_("{file}: no column for {label}; expected one of: {expected} (found: {seen})", file=name,
+                               label=label, expected=expected, seen=seen))
     raise AssertionError("unreachable: both columns were found")  # pragma: no cover
 
 
@@ -142,8 +144,8 @@ class _Entry:
 
     def describe(self) -> str:
         pending, number, carrier = self.key
-        text = "pending, no number yet" if pending else f"number {number or '(empty)'}"
-        return text + (f", carrier {carrier}" if carrier else "")
+        text = _("pending, no number yet") if pending else _("number {number}", number=number or _("(empty)"))
+        return text + (_(", carrier {carrier}", carrier=carrier) if carrier else "")
 
 
 def _parse_row(row_number: int, cells: dict[str, str], original: dict[str, str], force: bool) -> _Entry:
@@ -164,20 +166,23 @@ def _parse_row(row_number: int, cells: dict[str, str], original: dict[str, str],
             return None
 
     if not posting:
-        problem("posting_number", "posting number is empty")
+        problem("posting_number", _("posting number is empty"))
     elif not POSTING_PATTERN.fullmatch(posting):
-        problem("posting_number", f"{posting_raw.strip()!r} is not a posting number (like 48173252-0033-2)")
+        problem("posting_number", _("{text} is not a posting number (like 48173252-0033-2)",
+                                     text=repr(posting_raw.strip())))
     carrier_text = cells.get("carrier", "").strip()
     carrier = vocab.carrier_code(carrier_text) if carrier_text else None
     if carrier_text and carrier is None:
-        problem("carrier", f"unknown carrier {carrier_text!r}; use one of: {', '.join(CARRIERS)}")
+        problem("carrier", _("unknown carrier {carrier}; use one of: {known}", carrier=repr(carrier_text),
+                              known=", ".join(CARRIERS)))
     pending = bool(parse("pending", vocab.parse_bool))
     notify = parse("notify", vocab.parse_bool)
     items = parse("expected_items", vocab.parse_items)
     raw_tracking = cells.get("tracking_number", "")
     number, warnings = normalize(raw_tracking), []
     if pending and number:
-        problem("pending", f"marked pending but has tracking number {raw_tracking.strip()!r}; clear one")
+        problem("pending", _("marked pending but has tracking number {number}; clear one",
+                              number=repr(raw_tracking.strip())))
     elif not pending:
         try:
             result = check(raw_tracking, carrier=carrier, force=force)
@@ -219,13 +224,14 @@ def _check_repeats(entries: list[_Entry]) -> None:
         if len({entry.key for entry in group}) > 1:
             for entry in group:
                 others = "; ".join(
-                    f"row {o.row_number} ({o.describe()})" for o in group if o.key != entry.key
+                    _("row {row} ({what})", row=o.row_number, what=o.describe()) for o in group if o.key != entry.key
                 )
                 _reject(entry, "tracking_number",
-                        f"posting {posting} conflicts with {others}: one posting, one number; keep one row")
+                        _("posting {posting} conflicts with {others}: one posting, one number; keep one row",
+                          posting=posting, others=others))
         else:
             for entry in group[1:]:
-                _reject(entry, "posting_number", f"duplicate of row {group[0].row_number}")
+                _reject(entry, "posting_number", _("duplicate of row {row}", row=group[0].row_number))
     # One parcel number on two postings can be right (one box), but is more often a paste error.
     first_seen: dict[str, InputRow] = {}
     for entry in entries:
@@ -233,8 +239,9 @@ def _check_repeats(entries: list[_Entry]) -> None:
             continue
         seen = first_seen.setdefault(entry.row.tracking_number, entry.row)
         if seen is not entry.row:
-            entry.row.warnings.append(f"tracking number {entry.row.tracking_number} is also given "
-                                      f"for posting {seen.posting_number} on row {seen.row_number}")
+            entry.row.warnings.append(_("tracking number {number} is also given for posting {posting} on row {row}",
+                                        number=entry.row.tracking_number, posting=seen.posting_number,
+                                        row=seen.row_number))
 
 
 def read_rows(path: Path, *, sheet: str | None = None, force: bool = False) -> InputFile:
@@ -267,7 +274,7 @@ def read_rows(path: Path, *, sheet: str | None = None, force: bool = False) -> I
         values = {f: cells[i] if i < len(cells) else "" for f, i in fields.items()}
         entries.append(_parse_row(index + 1, values, original, force))
     if not entries:
-        raise InputError(f"{path.name}: no data rows under the header (row {header_index + 1})")
+        raise InputError(_("{file}: no data rows under the header (row {row})", file=path.name, row=header_index + 1))
     _check_repeats(entries)
     return InputFile(
         path=path, encoding=table.encoding, columns=header,

@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from agent.carriers import carrier_name
 from agent.errors import ConfigError
+from agent.i18n import _
 
 SHIPPED = Path(__file__).parent / "templates"
 NoticeKind = Literal["changed", "delayed"]
@@ -32,9 +33,10 @@ def render_notice(kind: NoticeKind, lang: str, *, posting_number: str, tracking_
     try:
         template = env.get_template(f"{kind}.{lang}.txt")
     except TemplateNotFound as err:
-        raise ConfigError(f"no notice template {kind}.{lang}.txt") from err
+        raise ConfigError(_("no notice template {name}", name=f"{kind}.{lang}.txt")) from err
     text = template.render(posting_number=posting_number, tracking_number=tracking_number,
                            carrier=carrier_name(carrier, lang)).strip()
     if not text or len(text) > MAX_CHAT_TEXT:
-        raise ConfigError(f"notice template {kind}.{lang}.txt renders {len(text)} characters (1-{MAX_CHAT_TEXT})")
+        raise ConfigError(_("notice template {name} renders {n} characters (1-{most})", name=f"{kind}.{lang}.txt",
+                             n=len(text), most=MAX_CHAT_TEXT))
     return text

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from agent.errors import ConfigError, PortalError
+from agent.i18n import _
 from agent.redact import redact
 from agent.settings import Settings
 
@@ -21,7 +22,7 @@ CodeSource = Callable[[str, datetime], str]
 def sandbox_code_source(settings: Settings) -> CodeSource:
     """A code source reading ``/_sandbox/outbox`` of a loopback sandbox."""
     if not settings.is_loopback:
-        raise ConfigError("the 'sandbox' code source is refused for a non-loopback host")
+        raise ConfigError(_("the 'sandbox' code source is refused for a non-loopback host"))
 
     def newest_code(login: str, since: datetime) -> str:
         url = f"{settings.base_url}/_sandbox/outbox"
@@ -30,12 +31,12 @@ def sandbox_code_source(settings: Settings) -> CodeSource:
                 body = json.load(response)
             sent = body.get("messages", []) if isinstance(body, dict) else body
         except OSError as err:
-            raise PortalError(f"cannot read the sandbox outbox: {err}") from err
+            raise PortalError(_("cannot read the sandbox outbox: {why}", why=err)) from err
         digits = "".join(c for c in login if c.isdigit())
         mine = [m for m in sent if login.lower() == str(m.get("to", "")).lower()
                 or (digits and digits == "".join(c for c in str(m.get("to", "")) if c.isdigit()))]
         if not mine:
-            raise PortalError("the sandbox outbox has no code for this login")
+            raise PortalError(_("the sandbox outbox has no code for this login"))
         code = str(mine[-1]["code"])
         redact.add(code)
         return code

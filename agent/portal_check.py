@@ -24,6 +24,7 @@ import httpx
 
 from agent.errors import AbortRun
 from agent.hosts import host_allowed
+from agent.i18n import _, ngettext
 from agent.settings import LOOPBACK_HOSTS, Settings
 
 MAX_REDIRECTS = 10
@@ -43,7 +44,8 @@ class PortalUnreachable(AbortRun):
         self.url = url
         self.problem = problem
         self.hint = hint
-        super().__init__(f"cannot reach the portal at {url}: {problem}.\nWhat to do: {hint}")
+        super().__init__(_("cannot reach the portal at {url}: {problem}.\nWhat to do: {hint}", url=url, problem=problem,
+                           hint=hint))
 
 
 @dataclass
@@ -64,15 +66,18 @@ class PortalAnswer:
 
     def describe(self) -> str:
         """One line for people: where the first contact ended."""
-        via = f" after {len(self.hops) - 1} redirect(s) to {self.final_url}" if len(self.hops) > 1 else ""
-        return f"{self.url} answers{via} (HTTP {self.status})"
+        if len(self.hops) > 1:
+            return ngettext("{url} answers after {n} redirect to {final} (HTTP {status})",
+                            "{url} answers after {n} redirects to {final} (HTTP {status})", len(self.hops) - 1,
+                            url=self.url, final=self.final_url, status=self.status)
+        return _("{url} answers (HTTP {status})", url=self.url, status=self.status)
 
 
 def _what_to_do(settings: Settings) -> str:
     if settings.is_loopback:
-        return ("start the sandbox back-office with `ozon-rpa sandbox` (in another terminal), or set "
-                "OZON_RPA_BASE_URL (or --base-url) to the portal you mean")
-    return ("check the address in OZON_RPA_BASE_URL (or --base-url) and this machine's network; for the local "
+        return _("start the sandbox back-office with `ozon-rpa sandbox` (in another terminal), or set "
+                 "OZON_RPA_BASE_URL (or --base-url) to the portal you mean")
+    return _("check the address in OZON_RPA_BASE_URL (or --base-url) and this machine's network; for the local "
             "sandbox, start `ozon-rpa sandbox` and set OZON_RPA_BASE_URL=http://127.0.0.1:8400. If a browser on "
             "this machine does open the portal, set OZON_RPA_PORTAL_CHECK=false to skip this check")
 
@@ -109,20 +114,21 @@ def _connect_problem(err: httpx.HTTPError, host_port: str, timeout_s: float) -> 
     tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
     if tls is not None:
         reason = getattr(tls, "reason", None) or type(tls).__name__
-        return (f"the TLS (https) handshake with {host_port} failed ({reason}): the address may not speak https,"
-                " or its certificate is not trusted")
+        return _("the TLS (https) handshake with {host} failed ({reason}): the address may not speak https,"
+                 " or its certificate is not trusted", host=host_port, reason=reason)
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return f"nothing is listening on {host_port} (connection refused)"
+        return _("nothing is listening on {host} (connection refused)", host=host_port)
     if isinstance(err, httpx.ConnectTimeout):
-        return f"{host_port} did not accept a connection within {timeout_s:g} s"
+        return _("{host} did not accept a connection within {seconds} s", host=host_port, seconds=f"{timeout_s:g}")
     if isinstance(err, httpx.TimeoutException):
-        return f"{host_port} accepted the connection but did not answer within {timeout_s:g} s"
+        return _("{host} accepted the connection but did not answer within {seconds} s", host=host_port,
+                 seconds=f"{timeout_s:g}")
     if isinstance(err, httpx.RemoteProtocolError):
-        return f"something on {host_port} answered, but not with HTTP (a wrong port, or https vs http?)"
+        return _("something on {host} answered, but not with HTTP (a wrong port, or https vs http?)", host=host_port)
     errors = [c for c in causes if isinstance(c, OSError) and c.strerror]
     if errors:
-        return f"cannot connect to {host_port}: {errors[-1].strerror}"
-    return f"cannot connect to {host_port} ({type(err).__name__})"
+        return _("cannot connect to {host}: {reason}", host=host_port, reason=errors[-1].strerror)
+    return _("cannot connect to {host} ({reason})", host=host_port, reason=type(err).__name__)
 
 
 def _resolve(url: str, host: str, port: int, hint: str) -> None:
@@ -131,7 +137,8 @@ def _resolve(url: str, host: str, port: int, hint: str) -> None:
         socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as err:
         reason = getattr(err, "strerror", None) or str(err)
-        raise PortalUnreachable(url, f"the host name {host!r} does not resolve (DNS: {reason})", hint) from None
+        raise PortalUnreachable(url, _("the host name {host} does not resolve (DNS: {reason})", host=repr(host),
+                                       reason=reason), hint) from None
 
 
 def _ask(url: str, cookies: httpx.Cookies, settings: Settings, hint: str) -> httpx.Response:
@@ -142,15 +149,16 @@ def _ask(url: str, cookies: httpx.Cookies, settings: Settings, hint: str) -> htt
     except ValueError:  # a port out of range or not a number
         port = 0
     if parts.scheme not in ("http", "https") or not parts.hostname or not port:
-        raise PortalUnreachable(url, "not a valid http:// or https:// address", "set OZON_RPA_BASE_URL to the "
-                                "portal's address, e.g. https://seller.ozon.ru or http://127.0.0.1:8400")
+        raise PortalUnreachable(url, _("not a valid http:// or https:// address"), _(
+            "set OZON_RPA_BASE_URL to the portal's address, e.g. https://seller.ozon.ru or http://127.0.0.1:8400"))
     proxy = _proxy_for(url)
     if proxy is None:
         _resolve(url, parts.hostname, port, hint)
     host_port = f"{parts.hostname}:{port}"
     if proxy:  # named by host and port only: a proxy URL may carry a user name and password
-        via = urlsplit(proxy)
-        host_port += f" (through the proxy {via.hostname}:{via.port or 'default port'})"
+        via, default_port = urlsplit(proxy), _("default port")
+        host_port += " " + _("(through the proxy {proxy})",
+                             proxy=f"{via.hostname}:{via.port or default_port}")
     # A client per hop: the proxy may differ from host to host; cookies carry over (a portal may set one and
     # redirect, expecting it back).
     client = httpx.Client(follow_redirects=False, timeout=httpx.Timeout(settings.timeout_ms / 1000),
@@ -190,18 +198,19 @@ def check_portal(settings: Settings) -> PortalAnswer:
     while True:
         if not host_allowed(current, settings.allowed_hosts):
             host = urlsplit(current).hostname or current
-            problem = (f"it redirects to {current}, and {host} is not an allowed host" if hops
-                       else f"{host} is not an allowed host")
+            problem = (_("it redirects to {url}, and {host} is not an allowed host", url=current, host=host) if hops
+                       else _("{host} is not an allowed host", host=host))
             raise PortalUnreachable(
                 hops[-1] if hops else url, problem,
-                f"if {host} is really the portal's (or Ozon ID's) address, add it to OZON_RPA_ALLOWED_HOSTS; "
-                "otherwise check OZON_RPA_BASE_URL (a captive portal or a proxy may be redirecting you)")
+                _("if {host} is really the portal's (or Ozon ID's) address, add it to OZON_RPA_ALLOWED_HOSTS; "
+                  "otherwise check OZON_RPA_BASE_URL (a captive portal or a proxy may be redirecting you)", host=host))
         hops.append(current)
         response = _ask(current, cookies, settings, hint)
         location = response.headers.get("location")
         if response.status_code not in _REDIRECTS or not location:
             return PortalAnswer(url, current, response.status_code, hops)
         if len(hops) > MAX_REDIRECTS:
-            raise PortalUnreachable(url, f"more than {MAX_REDIRECTS} redirects (the last to {location})",
-                                    "open the address in a browser to see where it leads; " + hint)
+            raise PortalUnreachable(url, _("more than {n} redirects (the last to {url})", n=MAX_REDIRECTS,
+                                           url=location),
+                                    _("open the address in a browser to see where it leads; {hint}", hint=hint))
         current = urljoin(current, location)

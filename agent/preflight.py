@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from agent import tracking
 from agent.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
 from agent.hosts import ensure_allowed, host_allowed
+from agent.i18n import N_, _
 from agent.inputs import POSTING_PATTERN, InputFile, read_rows
 from agent.journal import Journal
 from agent.plan import Plan, check_approval, load_plan
@@ -41,7 +42,7 @@ BAD_PORTS = frozenset({
     5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 })
 #: The posting-number shape in words, for messages.
-POSTING_SHAPE = "8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2"
+POSTING_SHAPE = N_("8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2")
 
 
 def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
@@ -59,30 +60,33 @@ def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
             state folder cannot be written, or a one-time code will be needed and nobody can give it.
     """
     if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
-        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} is not an http:// or https:// address; "
-                          "set it to the portal, e.g. https://seller.ozon.ru or http://127.0.0.1:8400 (the sandbox)")
+        raise ConfigError(_("OZON_RPA_BASE_URL={url} is not an http:// or https:// address; set it to the portal, "
+                            "e.g. https://seller.ozon.ru or http://127.0.0.1:8400 (the sandbox)",
+                            url=repr(settings.base_url)))
     if not host_allowed(settings.base_url, settings.allowed_hosts):
         raise ConfigError(
-            f"OZON_RPA_BASE_URL={settings.base_url} points at {settings.host!r}, which is not an allowed host "
-            f"(OZON_RPA_ALLOWED_HOSTS={','.join(settings.allowed_hosts)}); fix the URL, or add the host to "
-            "OZON_RPA_ALLOWED_HOSTS if it really is the portal")
+            _("OZON_RPA_BASE_URL={url} points at {host}, which is not an allowed host "
+              "(OZON_RPA_ALLOWED_HOSTS={hosts}); fix the URL, or add the host to "
+              "OZON_RPA_ALLOWED_HOSTS if it really is the portal", url=settings.base_url, host=repr(settings.host),
+              hosts=",".join(settings.allowed_hosts)))
     try:
         port = urlsplit(settings.base_url).port
     except ValueError:
-        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url!r} has an invalid port") from None
+        raise ConfigError(_("OZON_RPA_BASE_URL={url} has an invalid port", url=repr(settings.base_url))) from None
     if port in BAD_PORTS:
-        raise ConfigError(f"OZON_RPA_BASE_URL={settings.base_url} uses port {port}, which browsers refuse to open "
-                          "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`")
+        raise ConfigError(_("OZON_RPA_BASE_URL={url} uses port {port}, which browsers refuse to open "
+                            "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`",
+                            url=settings.base_url, port=port))
     ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
-    check_writable_dir(settings.state_dir, "OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)")
+    check_writable_dir(settings.state_dir, _("OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)"))
     needs_code = not settings.storage_state_path.exists() if code_needed is None else code_needed
     if needs_code and settings.otp_source == "prompt" and not sys.stdin.isatty():
-        why = (f"there is no saved sign-in ({settings.storage_state_path})" if code_needed is None
-               else "signing in afresh")
+        why = (_("there is no saved sign-in ({path})", path=settings.storage_state_path) if code_needed is None
+               else _("signing in afresh"))
         raise ConfigError(
-            f"a one-time code will be needed ({why}) and there is no terminal to ask for the code: run "
-            "`ozon-rpa login` (or `ozon-rpa login --interactive`) in a terminal first; for the local sandbox, "
-            "OZON_RPA_OTP_SOURCE=sandbox reads the code from its outbox")
+            _("a one-time code will be needed ({why}) and there is no terminal to ask for the code: run "
+              "`ozon-rpa login` (or `ozon-rpa login --interactive`) in a terminal first; for the local sandbox, "
+              "OZON_RPA_OTP_SOURCE=sandbox reads the code from its outbox", why=why))
     # Portal profiles (labels and locator overrides) will be loaded and validated here, so that a broken
     # profile file is an exit 2 before any browser, like every other setting.
 
@@ -96,9 +100,11 @@ def check_writable_dir(folder: Path, what: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ConfigError(f"{what}: cannot create {folder}: {err.strerror or err}") from None
+        raise ConfigError(_("{what}: cannot create {folder}: {why}", what=what, folder=folder,
+                            why=err.strerror or err)) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"{what}: {folder} is not writable; choose another folder or fix its permissions")
+        raise ConfigError(_("{what}: {folder} is not writable; choose another folder or fix its permissions",
+                            what=what, folder=folder))
 
 
 def check_posting_number(text: str) -> str:
@@ -118,14 +124,15 @@ def check_posting_number(text: str) -> str:
     """
     number = tracking.normalize(text)
     if not number:
-        raise InputError("the posting number is empty")
+        raise InputError(_("the posting number is empty"))
     if POSTING_PATTERN.fullmatch(number):
         return number
-    message = f"{text.strip()!r} is not a posting number: a posting number is {POSTING_SHAPE}"
+    message = _("{text} is not a posting number: a posting number is {shape}", text=repr(text.strip()),
+                shape=_(POSTING_SHAPE))
     if _looks_like_tracking(number):
-        message += "; it looks like a tracking number: the posting comes first (change POSTING NUMBER)"
+        message += _("; it looks like a tracking number: the posting comes first (change POSTING NUMBER)")
     else:
-        message += "; to find a posting by its buyer or a product word, use --by-buyer NAME or --by-keyword WORD"
+        message += _("; to find a posting by its buyer or a product word, use --by-buyer NAME or --by-keyword WORD")
     raise InputError(message)
 
 
@@ -177,8 +184,8 @@ def check_change(settings: Settings, request: ChangeRequest) -> CheckedChange:
         finally:
             journal.close()
         if others:
-            why = (f"{request.new_tracking} is already recorded on posting {', '.join(others[:3])};"
-                   " use --allow-duplicate if that is intended")
+            why = _("{number} is already recorded on posting {others}; use --allow-duplicate if that is intended",
+                    number=request.new_tracking, others=", ".join(others[:3]))
             return CheckedChange(request, warnings, why)
     return CheckedChange(request, warnings)
 
@@ -220,11 +227,12 @@ def check_raw_apply(settings: Settings, path: Path, *, yes: bool, sheet: str | N
     """
     if settings.require_approval or settings.four_eyes:
         rule = "OZON_RPA_FOUR_EYES" if settings.four_eyes else "OZON_RPA_REQUIRE_APPROVAL"
-        raise InputError(f"{path.name}: {rule} is on, so a raw file cannot be applied: plan it "
-                         f"(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan")
+        raise InputError(_("{file}: {rule} is on, so a raw file cannot be applied: plan it "
+                           "(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan",
+                           file=path.name, rule=rule, path=path))
     input_file = check_input_file(path, sheet=sheet)
     if not yes and not sys.stdin.isatty():
-        raise InputError("applying a raw file needs a confirmation: add --yes, or plan and approve it first")
+        raise InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it first"))
     return input_file
 
 
@@ -238,12 +246,13 @@ def check_resume(settings: Settings, run_id: str) -> None:
     try:
         run = journal.run(run_id)
     except KeyError:
-        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from None
+        raise InputError(_("no run {run} in the journal {path}", run=repr(run_id),
+                           path=settings.journal_path)) from None
     finally:
         journal.close()
     plan_copy = settings.runs_dir / run.id / "plan.json"  # bulk_runner.PLAN_COPY (a layer above this one)
     if not plan_copy.exists():
-        raise InputError(f"run {run_id}: its plan copy {plan_copy} is missing; cannot resume")
+        raise InputError(_("run {run}: its plan copy {path} is missing; cannot resume", run=run_id, path=plan_copy))
 
 
 def check_notify(settings: Settings, posting: str) -> str:
@@ -264,5 +273,5 @@ def check_notify(settings: Settings, posting: str) -> str:
     finally:
         journal.close()
     if last is None:
-        raise BusinessRuleError(f"the journal has no change of {number} to tell the buyer about")
+        raise BusinessRuleError(_("the journal has no change of {posting} to tell the buyer about", posting=number))
     return number

@@ -20,6 +20,7 @@ from agent.browser import choose_browser, launched_browser
 from agent.errors import BusinessRuleError
 from agent.evidence import Evidence
 from agent.hosts import ensure_allowed
+from agent.i18n import _
 from agent.journal import Journal, RunRecord
 from agent.otp import CodeSource, prompt_code_source, sandbox_code_source
 from agent.records import ChangeRequest, ChangeResult, Outcome
@@ -69,7 +70,7 @@ def workbench(settings: Settings, ask: Callable[[str], str] | None = None, *, si
     logger.debug("browser: {}", choice.describe())
     journal = Journal(settings.journal_path)
     try:
-        with launched_browser(choice, headless=settings.headless, slow_mo_ms=settings.slow_mo_ms) as (_, browser):
+        with launched_browser(choice, headless=settings.headless, slow_mo_ms=settings.slow_mo_ms) as (_pw, browser):
             context = new_context(browser, settings, fresh=fresh)
             portal = Portal(context.new_page(), settings, code_source_for(settings, ask))
             try:
@@ -135,10 +136,11 @@ def run_notify(bench: Workbench, posting_number: str) -> str:
     last = next((i for i in bench.journal.history(posting_number)
                  if i.outcome in (Outcome.CHANGED, Outcome.UNCHANGED, Outcome.PENDING)), None)
     if last is None:
-        raise BusinessRuleError(f"the journal has no change of {posting_number} to tell the buyer about")
+        raise BusinessRuleError(_("the journal has no change of {posting} to tell the buyer about",
+                                  posting=posting_number))
     run = bench.journal.start_run("notify", operator=operator_name(bench.settings), base_url=bench.settings.base_url,
                                   source=posting_number)
-    _, posting = open_posting(bench.portal, posting_number)
+    _page, posting = open_posting(bench.portal, posting_number)
     notified = notify_buyer(
         bench.portal, bench.journal, run.id, posting_number=posting_number,
         kind="delayed" if last.outcome == Outcome.PENDING else "changed",
@@ -153,11 +155,11 @@ def interactive_login(settings: Settings) -> None:
     """Open a browser window on the portal and wait for a person to sign in (SMS code, captcha); save it."""
     ensure_allowed(settings)
     choice = choose_browser(settings)
-    with launched_browser(choice, headless=False) as (_, browser):
+    with launched_browser(choice, headless=False) as (_pw, browser):
         context = new_context(browser, settings)
         page = context.new_page()
         page.goto(PostingsListPage.url(settings.base_url, settings.postings_path))
-        logger.info("finish signing in in the browser window (code, captcha); waiting up to 15 minutes")
+        logger.info(_("finish signing in in the browser window (code, captcha); waiting up to 15 minutes"))
         page.wait_for_url(lambda url: not LOGIN_URL.search(url) and url.startswith(settings.base_url),
                           timeout=PERSON_TIMEOUT_MS)
         Portal(page, settings, None).check_challenge()  # headed: waits while a person clears it

@@ -18,7 +18,7 @@ from loguru import logger
 
 from agent.anomalies import Finding, journal_findings, needs_drawer, pending_postings, portal_findings
 from agent.errors import AbortRun
-from agent.i18n import _
+from agent.i18n import _, ngettext
 from agent.records import ExitCode
 from agent.runner import Workbench, operator_name, workbench
 from agent.settings import Settings
@@ -103,8 +103,9 @@ def run_scan(bench: Workbench, tabs: Sequence[str] = DEFAULT_TABS, now: datetime
                                              seconds=round(facts.seconds, 1)))
     scan_dir = watch_dir(settings) / run.id
     report = write_watch_report(scan_dir, journal.run(run.id), findings, facts)
-    logger.info("scan {}: {} postings flagged, {} listed, {} drawers, {:.1f}s", run.id, flagged, facts.rows_seen,
-                facts.drawers_read, facts.seconds)
+    logger.info(_("scan {run}: {flagged} postings flagged, {listed} listed, {drawers} drawers, {seconds}s", run=run.id,
+                  flagged=flagged, listed=facts.rows_seen, drawers=facts.drawers_read,
+                  seconds=f"{facts.seconds:.1f}"))
     return ScanResult(run.id, findings, facts, report, write_csv(scan_dir, findings))
 
 
@@ -135,5 +136,6 @@ def watch(settings: Settings, ask: Callable[[str], str] | None, *, every_s: floa
         return outcome
     except KeyboardInterrupt:
         outcome.interrupted = True
-        logger.warning("watch stopped by Ctrl-C after {} scan(s)", len(outcome.scans))
+        logger.warning(ngettext("watch stopped by Ctrl-C after {n} scan", "watch stopped by Ctrl-C after {n} scans",
+                                len(outcome.scans)))
         return outcome
