@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from agent.plan import PlanRow, apply_portal_state, row_request
-from agent.records import ChangeRequest
+from agent.plan import Plan, PlanRow, apply_portal_state, rejected_results, row_request, to_requests
+from agent.records import ChangeRequest, ChangeResult, Outcome
 
 NEW = "RR473124829GB"
 
@@ -109,3 +109,25 @@ def test_the_portal_state_should_leave_the_given_row_alone() -> None:
     done.warnings.append("more")
 
     assert planned.expected_items == {"SKU-1": 2} and planned.warnings == ["w0"]
+
+
+def test_a_rejected_row_should_reach_the_journal_with_everything_the_report_shows() -> None:
+    plan = Plan(rows=[row(action="rejected", why="not editable: delivered", old_tracking="LP00000000000001"),
+                      row(posting_number="12345678-0002-1")])
+
+    [(rejected_row, result)] = rejected_results(plan)
+
+    assert rejected_row is plan.rows[0]
+    assert result == ChangeResult(posting_number="12345678-0001-1", outcome=Outcome.REJECTED,
+                                  old_tracking="LP00000000000001", new_tracking=NEW, carrier="china_post",
+                                  error="not editable: delivered", warnings=["w0"])
+
+
+def test_the_requests_of_a_plan_should_carry_its_approved_overwrite_setting() -> None:
+    plan = Plan(overwrite_changed=True, rows=[row(), row(posting_number="12345678-0002-1", action="rejected"),
+                                              row(posting_number="12345678-0003-1", action="unchanged")])
+
+    requests = to_requests(plan)
+
+    assert [r.posting_number for r in requests] == ["12345678-0001-1", "12345678-0003-1"]
+    assert all(r.overwrite_changed for r in requests)

@@ -94,3 +94,13 @@ def test_an_unsealed_plan_should_be_refused_saying_how_to_make_one(journal: Jour
         approve_plan(Plan(created_by="anna"), journal, approved_by="boris")
 
     assert str(refused.value) == "the plan is not sealed (no content hash); make it with `bulk plan`"
+
+
+@pytest.mark.parametrize(("raw", "carrier", "warning"), [
+    ("LP123", None, "tracking number LP123 looks like a Cainiao number (LP + 14-16 digits) but has a different length"),
+    ("RR473124829CN", "cdek", "tracking number RR473124829CN looks like a china_post number, but the carrier is cdek"),
+], ids=["near-miss-length", "carrier-mismatch"])
+def test_a_suspicious_number_should_be_accepted_with_a_warning_that_says_why(
+    raw: str, carrier: str | None, warning: str
+) -> None:
+    assert check(raw, carrier=carrier).warnings == [warning]
