@@ -2,6 +2,9 @@
 
 Templates are plain-text Jinja2 files named ``<kind>.<lang>.txt`` (``changed.ru.txt``, ``delayed.zh.txt``);
 a file in the user's folder wins over the shipped one.
+
+Notices follow the buyer's language, not the operator's (``--ui-lang``) nor the portal's (``OZON_RPA_LANG``):
+the buyer reads Russian, so ``OZON_RPA_NOTICE_LANG`` is ``ru`` unless a seller sets it otherwise.
 """
 
 from __future__ import annotations
@@ -14,10 +17,26 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from agent.carriers import carrier_name
 from agent.errors import ConfigError
 from agent.i18n import _
+from agent.settings import Settings
 
 SHIPPED = Path(__file__).parent / "templates"
 NoticeKind = Literal["changed", "delayed"]
 MAX_CHAT_TEXT = 1000  # the portal chat accepts 1-1000 characters
+
+
+def buyer_notice(settings: Settings, kind: NoticeKind, *, posting_number: str, tracking_number: str = "",
+                 carrier: str | None = None, lang: str | None = None) -> str:
+    """The notice a buyer is sent: in the buyer's language (``notice_lang``), from the seller's templates if any.
+
+    Args:
+        settings: ``notice_lang`` and ``templates_dir``.
+        lang: another language for this one notice (default: ``settings.notice_lang``).
+
+    Raises:
+        ConfigError: no such template, or it renders empty or longer than the chat allows.
+    """
+    return render_notice(kind, lang or settings.notice_lang, posting_number=posting_number,
+                         tracking_number=tracking_number, carrier=carrier, templates_dir=settings.templates_dir)
 
 
 def render_notice(kind: NoticeKind, lang: str, *, posting_number: str, tracking_number: str = "",

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     lang: Lang = "ru"
     #: The operator's language (messages, reports); unset: the system locale's, then the portal's.
     ui_lang: Lang | None = None
+    #: The buyer's language (chat notices): buyers on Ozon read Russian, whatever the portal's or the operator's.
+    notice_lang: Lang = "ru"
     #: The system locale, read here because nothing else reads the environment (see ``ui_language``).
     locale_all: str = Field(default="", validation_alias="LC_ALL")
     locale_messages: str = Field(default="", validation_alias="LC_MESSAGES")
