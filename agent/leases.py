@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from agent.errors import RunInProgress
+from agent.i18n import _
 from agent.journal import now_iso
 
 SCHEMA = """
@@ -53,8 +54,9 @@ class Holder:
 
     def describe(self) -> str:
         """How the refusal names it."""
-        what = f"run {self.holder}" if self.kind == "bulk" else f"`ozon-rpa change` ({self.holder})"
-        return f"{what} on host {self.host}, pid {self.pid}"
+        what = (_("run {run}", run=self.holder) if self.kind == "bulk"
+                else _("`ozon-rpa change` ({holder})", holder=self.holder))
+        return _("{what} on host {host}, pid {pid}", what=what, host=self.host, pid=self.pid)
 
 
 def _lock_path(locks_dir: Path, holder: str) -> Path:
@@ -161,9 +163,9 @@ class Lease:
         for holder, kind, host, pid, plan_hash, posting in rows:
             who = Holder(holder, kind, host, pid)
             if self.plan_hash and plan_hash == self.plan_hash and not posting:
-                conflicts.setdefault(who, "this plan")
+                conflicts.setdefault(who, _("this plan"))
             elif posting and posting in wanted:
-                conflicts.setdefault(who, f"posting {posting}")
+                conflicts.setdefault(who, _("posting {posting}", posting=posting))
         for who, what in conflicts.items():
             if _alive(self.locks_dir, who, self.host):
                 raise RunInProgress(self._refusal(who, what))
@@ -178,8 +180,9 @@ class Lease:
                         for plan_hash, posting in entries])
 
     def _refusal(self, who: Holder, what: str) -> str:
-        return (f"{what} is being applied by {who.describe()}; not starting a second one. Wait for it to end "
-                "(or stop it: Ctrl-C leaves it resumable); once its process has ended this command can run")
+        return _("{what} is being applied by {who}; not starting a second one. Wait for it to end "
+                 "(or stop it: Ctrl-C leaves it resumable); once its process has ended this command can run",
+                 what=what, who=who.describe())
 
     def release(self) -> None:
         """Drop the claim and the lock (also done by the kernel when the process dies)."""
