@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 
+from agent.i18n import pgettext
 from agent.redact import redact
 
 if TYPE_CHECKING:
@@ -32,4 +33,17 @@ def configure_logging(level: str = "INFO", log_file: Path | None = None) -> None
 
 def _console_format(record: Record) -> str:
     where = " [{extra[posting]}]" if "posting" in record["extra"] else ""
-    return "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level>" + where + " {message}\n{exception}"
+    # The level as a person reads it (the log file keeps loguru's own names); padded to line messages up.
+    label = _level_label(record["level"].name)
+    pad = " " * max(1, 8 - sum(2 if ord(c) > 0x2E80 else 1 for c in label))  # CJK characters take two columns
+    return "<green>{time:HH:mm:ss}</green> <level>" + label + "</level>" + pad + where.lstrip() + (
+        " " if where else "") + "{message}\n{exception}"
+
+
+def _level_label(name: str) -> str:
+    """A log level's name in the operator's language (unknown levels as they are)."""
+    labels = {"TRACE": pgettext("log level", "TRACE"), "DEBUG": pgettext("log level", "DEBUG"),
+              "INFO": pgettext("log level", "INFO"), "SUCCESS": pgettext("log level", "SUCCESS"),
+              "WARNING": pgettext("log level", "WARNING"), "ERROR": pgettext("log level", "ERROR"),
+              "CRITICAL": pgettext("log level", "CRITICAL")}
+    return labels.get(name, name)

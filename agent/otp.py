@@ -48,7 +48,7 @@ def prompt_code_source(ask: Callable[[str], str]) -> CodeSource:
     """A code source asking a person (``ask`` shows the prompt and returns what they typed)."""
 
     def from_person(login: str, since: datetime) -> str:
-        code = ask(f"One-time code sent to {login}").strip()
+        code = ask(_("One-time code sent to {login}", login=login)).strip()
         redact.add(code)
         return code
 
