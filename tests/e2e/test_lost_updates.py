@@ -19,13 +19,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from agent.settings import Settings
-from pages.labels import LABELS
+from pages.posting_drawer import PostingDrawer
+from pages.tracking_dialog import TrackingDialog
 from tests.conftest import Oracle
 from tests.e2e.test_bulk import REPO, results_of, write_rows
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
-LB = LABELS["ru"]
 
 
 @pytest.fixture
@@ -39,13 +39,14 @@ def person(new_context: Any, signed_in_state: Path, sandbox: Oracle) -> Page:
 def person_sets_number(page: Page, base_url: str, posting: str, number: str) -> None:
     """What a person does: open the posting, open the tracking dialog, type a number, save, see the toast."""
     page.goto(f"{base_url}/app/postings/fbs?postingDetails={posting}")
-    drawer = page.get_by_role("dialog", name=f"Отправление {posting}")
-    drawer.get_by_role("button", name=LB.edit_tracking).click()
-    dialog = page.get_by_role("dialog", name=LB.tracking_dialog, exact=True)
-    dialog.get_by_label(LB.tracking_input, exact=True).fill(number)
-    dialog.get_by_role("button", name=LB.save, exact=True).click()
-    expect(dialog).to_be_hidden()
-    expect(drawer.get_by_text(number, exact=True)).to_be_visible()
+    # Through the page objects: they find what a person sees on either front end (--skins).
+    drawer = PostingDrawer(page, posting, "ru")
+    drawer.open_edit()
+    dialog = TrackingDialog(page, "ru")
+    dialog.fill(number)
+    dialog.save_button.click()
+    expect(dialog.root).to_be_hidden()
+    expect(drawer.root.get_by_text(number, exact=True)).to_be_visible()
 
 
 def planned(cli: Callable[..., Any], sandbox: Oracle, tmp_path: Path, serial: int,
