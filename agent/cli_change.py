@@ -11,9 +11,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from agent.carriers import carrier_name
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
 from agent.errors import AbortRun, AgentError, RunInProgress
-from agent.i18n import _, pgettext
+from agent.i18n import _, pgettext, ui_lang
 from agent.journal import Journal
 from agent.leases import Lease
 from agent.preflight import check_change, check_notify, check_setup
@@ -207,7 +208,7 @@ def history(
                       pgettext("column", "who"), pgettext("column", "why"))
         for r in rows:
             table.add_row(str(r["finished_at"])[:19], str(r["posting_number"]), str(r["old_tracking"]),
-                          str(r["new_tracking"]), str(r["carrier"]),
+                          str(r["new_tracking"]), carrier_name(str(r["carrier"]), ui_lang()),
                           f"[{outcome_style(str(r['outcome']))}]{outcome_label(r['outcome'])}[/]", str(r["operator"]),
                           str(r["reason"] or r["error"]))
         console.print(table)

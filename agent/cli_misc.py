@@ -92,7 +92,8 @@ def doctor(
                 if report.found_by:  # how each control was found: role+name, label, placeholder, text, layout
                     ways = sorted(set(report.found_by.values()))
                     checks.append(("found by", True, "; ".join(
-                        f"{way}: " + ", ".join(k for k, v in report.found_by.items() if v == way) for way in ways)))
+                        f"{_way_label(way)}: " + ", ".join(k for k, v in report.found_by.items() if v == way)
+                        for way in ways)))
     except AgentError as err:
         checks.append(("session", False, str(err)))
     _print_checks(checks, as_json)
@@ -109,6 +110,14 @@ def _print_checks(checks: list[tuple[str, bool, str]], as_json: bool) -> None:
     for name, ok, detail in checks:
         table.add_row(_check_label(name), f"[green]{passed}[/]" if ok else f"[red]{failed}[/]", escape(detail))
     console.print(table)
+
+
+def _way_label(way: str) -> str:
+    """How a control was found (``role``, ``label``, ``placeholder``, ``text``, ``layout``), in people's words."""
+    labels = {"role": pgettext("found by", "role and name"), "label": pgettext("found by", "label"),
+              "placeholder": pgettext("found by", "placeholder"), "text": pgettext("found by", "visible text"),
+              "layout": pgettext("found by", "layout")}
+    return labels.get(way, way)
 
 
 def _check_label(name: str) -> str:
