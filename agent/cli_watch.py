@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from agent.anomalies import Finding
@@ -20,7 +21,7 @@ from agent.preflight import check_setup
 from agent.records import ExitCode
 from agent.spreadsheet_cells import SafeCsvWriter
 from agent.stats import ChangeStats, change_stats, stats_rows
-from agent.stats_report import write_stats_html
+from agent.stats_report import carrier_label, reason_label, write_stats_html
 from agent.vocabulary import outcome_label, posting_status_label
 from agent.watch_report import RULE_LABELS, by_posting
 from agent.watch_runner import DEFAULT_TABS, ScanResult
@@ -154,12 +155,13 @@ def _print_stats(figures: ChangeStats) -> None:
         console.print(ngettext("time per change: average {mean}s, median {median}s ({n} change)",
                                "time per change: average {mean}s, median {median}s ({n} changes)", timing.count,
                                mean=f"{timing.mean_s:.1f}", median=f"{timing.median_s:.1f}"), highlight=False)
-    for title, counts in ((_("changes per carrier"), figures.by_carrier), (_("changes per reason"), figures.by_reason),
-                          (_("postings changed more than once"), figures.changed_more_than_once)):
+    for title, counts, label in ((_("changes per carrier"), figures.by_carrier, carrier_label),
+                                 (_("changes per reason"), figures.by_reason, reason_label),
+                                 (_("postings changed more than once"), figures.changed_more_than_once, str)):
         if counts:
             table = Table(pgettext("column", "key"), pgettext("column", "changes"), title=title)
             for c in counts:
-                table.add_row(c.key, str(c.count))
+                table.add_row(escape(label(c.key)), str(c.count))
             console.print(table)
     if figures.failure_causes:
         table = Table(pgettext("column", "outcome"), pgettext("column", "cause"), pgettext("column", "count"),

@@ -32,11 +32,13 @@ def bars(counts: list[Count], limit: int = MAX_BARS, label: Callable[[str], str]
             for n, c in enumerate(shown)]
 
 
-def _carrier_label(key: str) -> str:
+def carrier_label(key: str) -> str:
+    """A carrier key of the figures for people (the ``(unknown)`` key translated)."""
     return _(NO_CARRIER) if key == NO_CARRIER else carrier_name(key, i18n.ui_lang())
 
 
-def _reason_label(key: str) -> str:
+def reason_label(key: str) -> str:
+    """A reason key of the figures for people (the ``(no reason given)`` key translated)."""
     return _(NO_REASON) if key == NO_REASON else key
 
 
@@ -55,8 +57,8 @@ def write_stats_html(path: Path, stats: ChangeStats) -> Path:
     html = env.get_template("stats.html.j2").render(
         stats=stats, generated=now_iso()[:19].replace("T", " ") + " UTC", bar_width=BAR_WIDTH,
         charts=[(_("Outcomes"), "outcomes", bars(outcomes, label=vocabulary.outcome_label)),
-                (_("Changes per carrier"), "carrier", bars(stats.by_carrier, label=_carrier_label)),
-                (_("Changes per reason"), "reason", bars(stats.by_reason, label=_reason_label)),
+                (_("Changes per carrier"), "carrier", bars(stats.by_carrier, label=carrier_label)),
+                (_("Changes per reason"), "reason", bars(stats.by_reason, label=reason_label)),
                 (_("Failure causes"), "causes", bars(causes, label=_cause_label))],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
