@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from agent.errors import PostingNotFound
+from agent.errors import PortalError, PostingNotFound
 from agent.records import PostingSnapshot
 from pages.base import PageObject
 from pages.dates import parse_shown_date
@@ -80,13 +80,18 @@ class PostingDrawer(PageObject):
 
         Raises:
             PostingNotFound: the portal has no such posting.
+            PortalError: the drawer still shows its loading text (the portal did not answer).
             UIDrift: no dialog holds the drawer's title, or it shows no tracking-number field.
         """
         try:
             state = self.page.wait_for_function(_DRAWER_STATE, arg=self._arg(wait=True),
                                                 timeout=self.timeout_ms).json_value()
         except PlaywrightError as err:
-            raise self._drift(self._missing(), err) from err
+            missing = self._missing()
+            if missing == self.labels.loading:  # the portal never answered: an outage (retried), not drift
+                raise PortalError(f"the drawer of {self.posting_number} still shows «{missing}»: "
+                                  "the portal did not answer") from err
+            raise self._drift(missing, err) from err
         if state == "not-found":
             raise PostingNotFound(f"posting {self.posting_number} not found")
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
+from agent.errors import PortalError
 from agent.records import ListedPosting
 from pages.base import PageObject
 from pages.dates import parse_shown_date
@@ -67,12 +68,16 @@ class PostingsListPage(PageObject):
         """Wait until the rows have loaded: rows shown, or «nothing found», and no loading text.
 
         Raises:
-            UIDrift: no table with the posting-number column, or it never finished loading.
+            PortalError: the loading text never went away (the portal did not answer).
+            UIDrift: no table with the posting-number column.
         """
         try:
             self.page.wait_for_function(_LIST_READY, arg=self._arg(), timeout=self.timeout_ms)
         except PlaywrightError as err:
-            raise self._drift(self._missing(), err) from err
+            missing = self._missing()
+            if missing == self.labels.loading:  # the portal never answered: an outage (retried), not drift
+                raise PortalError(f"the list still shows «{missing}»: the portal did not answer") from err
+            raise self._drift(missing, err) from err
 
     def _missing(self) -> str:
         try:

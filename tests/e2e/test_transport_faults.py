@@ -103,8 +103,6 @@ def test_bulk_apply_through_a_faulty_network_should_never_claim_a_change_or_save
         assert agent_saves <= 1, f"{number}: {truth['save_count']} saves, {warnings}"
 
 
-@pytest.mark.xfail(strict=True, reason="pages/posting_drawer.py calls a drawer stuck on its loading indicator UI drift"
-                   " (exit 3) when the portal never answered the read; it is a portal failure (retried, then failed)")
 def test_reads_the_network_keeps_dropping_should_fail_the_posting_not_stop_the_run_as_drift(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path, proxy: FaultyProxy
 ) -> None:
