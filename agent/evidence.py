@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from agent.evidence_stamp import Stamp, save_stamped
 from agent.secure_files import make_private
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -57,6 +58,9 @@ class Evidence:
                    element: Locator | None = None) -> str | None:
         """Save a screenshot (of ``element``, else the viewport) with the boxes ``mask`` names painted over.
 
+        A caption band below the picture stamps it with the time, the portal's host and path, the posting, the
+        run and the step (``name``): see :mod:`agent.evidence_stamp`.
+
         Fails closed: when the boxes cannot be worked out, the whole image is covered (kept, but blank), never
         kept in clear. Returns its path relative to the run folder.
 
@@ -80,7 +84,7 @@ class Evidence:
             logger.warning("screenshot {} of {} failed: {}", name, posting, str(err).splitlines()[0])
             return None
         origin = (clip["x"], clip["y"]) if clip else (0.0, 0.0)
-        paint_over(shot, boxes, origin).save(path, "JPEG", quality=80)
+        save_stamped(paint_over(shot, boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name), path)
         return str(path.relative_to(self.run_dir))
 
     def start_trace(self, context: BrowserContext) -> None:

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent import i18n, vocabulary
 from agent.carriers import carrier_name
+from agent.evidence_stamp import read_stamp
 from agent.i18n import _
 from agent.journal import RunRecord
 from agent.plan import Plan
@@ -62,7 +63,11 @@ def _evidence(paths: list[str], run_dir: Path) -> dict[str, list[dict[str, str]]
         entry = {"href": _href(path, run_dir), "label": _label(path), "name": PurePosixPath(path).name}
         if Path(path).suffix.lower() == ".zip":
             entry["label"] = "trace"
-        (images if Path(path).suffix.lower() in _IMAGES else files).append(entry)
+        if Path(path).suffix.lower() in _IMAGES:
+            entry["stamp"] = read_stamp(run_dir / path)  # the same stamp as burned into the image
+            images.append(entry)
+        else:
+            files.append(entry)
     return {"images": images, "files": files}
 
 

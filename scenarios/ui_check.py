@@ -15,6 +15,7 @@ from playwright.sync_api import Locator
 
 from agent.errors import AgentError, UIDrift
 from agent.evidence import paint_over
+from agent.evidence_stamp import Stamp, burn
 from pages.base import PageObject
 from pages.chat_page import ChatPage
 from pages.posting_drawer import PostingDrawer
@@ -67,7 +68,8 @@ def _drift(report: UICheckReport, drift: UIDrift, obj: PageObject, shots: Path |
         boxes: list[tuple[float, float, float, float]] | None = personal_data_boxes(obj.page, obj.lang)
     except PlaywrightError:
         boxes = None
-    paint_over(obj.page.screenshot(type="jpeg", quality=90, scale="css"), boxes).save(path, "PNG")
+    stamp = Stamp.now(obj.page.url, "-", shots.name, f"drift {drift.page_object}")
+    burn(paint_over(obj.page.screenshot(type="jpeg", quality=90, scale="css"), boxes), stamp).save(path, "PNG")
     report.screenshots.append(str(path))
 
 
