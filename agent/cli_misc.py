@@ -153,7 +153,10 @@ def demo(
     except AgentError as err:
         fail(str(err), exit_for(err))
     with SandboxServer(SandboxConfig()) as server:
-        settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox",
+        # The demo's own portal speaks the operator's language unless OZON_RPA_LANG / --lang says otherwise, so a
+        # Chinese-speaking operator sees a Chinese back-office; buyer notices stay Russian (OZON_RPA_NOTICE_LANG).
+        lang = base.lang if "lang" in base.model_fields_set else base.ui_language
+        settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox", "lang": lang,
                                            "state_dir": base.state_dir / "demo"})
         console.print(_("sandbox back-office: {url} (sign-in codes come from its outbox)", url=server.url),
                       highlight=False)
