@@ -112,6 +112,10 @@ class AntiBotChallenge(AbortRun):
     """The portal shows its anti-bot page. We never try to pass it: a person must."""
 
 
+class PortalBlocked(AbortRun):
+    """The portal answered a page load with HTTP 403 (blocked) or 429 (throttled): stop, never retry into it."""
+
+
 class CircuitOpen(AbortRun):
     """Too many portal failures in a row: the run stops before it does harm."""
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     cabinet: Literal["fbs", "crossborder"] = "fbs"
     state_dir: Path = Path(".ozon-rpa")
     login: str = "+7 900 000-00-00"
+    #: The company to act for when the account has several (its name or its id, as the company choice shows
+    #: them after the code); sign-in never guesses: with several companies and none set, it stops.
+    company: str = ""
     otp_source: OtpSource = "prompt"
     #: An operator's one-time code given up front (rarely useful; prefer ``prompt``).
     otp_code: SecretStr | None = None

@@ -14,11 +14,18 @@ from playwright.sync_api import Page
 from pages.labels import LABELS, labels_for
 
 NAVIGATION_RETRIES = 3
-#: The challenge's heading (also its title) in every language.
-HEADINGS = sorted({lb.antibot_heading for lb in LABELS.values()})
-#: The page's title or one of its headings is the challenge's heading (what a person reads first).
+#: The live portal's challenge page title (the same in every language).
+TITLE = "Antibot Challenge Page"
+#: The challenge's heading (also its title) in every language, and the live portal's title.
+HEADINGS = sorted({lb.antibot_heading for lb in LABELS.values()} | {TITLE})
+#: The live portal's incident id (``fab_chlg_20260808163642_01K…``), shown by both of its forms: the challenge
+#: and «Похоже, нет соединения, код fab_chlg_…» (a mismatched browser fingerprint), whatever the language.
+INCIDENT_PATTERN = r"\bfab_chlg_[0-9A-Za-z_]+"
+#: The page's title or one of its headings is the challenge's heading (what a person reads first), or the page
+#: shows an anti-bot incident id (the "no connection" form has no heading at all).
 _CHALLENGE = ("(headings.includes(document.title.trim()) || Array.from(document.querySelectorAll("
-              "'h1, h2, [role=heading]')).some(h => headings.includes(h.textContent.trim())))")
+              "'h1, h2, [role=heading]')).some(h => headings.includes(h.textContent.trim()))"
+              f" || /{INCIDENT_PATTERN}/.test(document.body ? document.body.textContent : ''))")
 _FACTS = f"headings => ({{lang: document.documentElement.lang || '', challenge: {_CHALLENGE}}})"
 
 
@@ -50,7 +57,8 @@ def page_facts(page: Page, default_lang: str = "ru") -> PageFacts:
 
 
 def challenge_shown(page: Page) -> bool:
-    """Whether the page is the anti-bot challenge («Доступ ограничен»), in any language."""
+    """Whether the page is the anti-bot challenge («Доступ ограничен», "Antibot Challenge Page", an incident id
+    ``fab_chlg_…``, «Похоже, нет соединения»), in any language."""
     return page_facts(page).challenge
 
 

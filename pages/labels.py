@@ -29,6 +29,9 @@ class Labels:
     login_submit: str
     login_wrong_code: str
     login_new_code: str
+    # company choice (accounts with several companies, after the code)
+    company_heading: str
+    company_next: str
     # orders list
     search_box: str
     search_button: str
@@ -106,6 +109,8 @@ LABELS: dict[str, Labels] = {
         login_submit="Войти",
         login_wrong_code="Неверный код",
         login_new_code="Получить новый код",
+        company_heading="Выберите компанию",
+        company_next="Далее",
         search_box="Поиск по номеру отправления, покупателю или товару",
         search_button="Найти",
         postings_table="Отправления",
@@ -175,6 +180,8 @@ LABELS: dict[str, Labels] = {
         login_submit="Sign in",
         login_wrong_code="Wrong code",
         login_new_code="Get a new code",
+        company_heading="Choose a company",
+        company_next="Next",
         search_box="Search by posting number, buyer or product",
         search_button="Search",
         postings_table="Postings",
@@ -244,6 +251,8 @@ LABELS: dict[str, Labels] = {
         login_submit="登录",
         login_wrong_code="验证码错误",
         login_new_code="重新获取验证码",
+        company_heading="选择公司",
+        company_next="下一步",
         search_box="按货件编号、买家或商品搜索",
         search_button="搜索",
         postings_table="货件",

@@ -11,7 +11,7 @@ import threading
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from agent.errors import AntiBotChallenge, ConfigError, PortalError, SessionExpired
+from agent.errors import AntiBotChallenge, ConfigError, PortalBlocked, PortalError, SessionExpired
 from agent.hosts import host_allowed
 from agent.otp import CodeSource
 from agent.settings import Settings
@@ -19,6 +19,8 @@ from pages.challenge import page_facts, wait_until_cleared
 from pages.login_page import LoginPage
 from scenarios.login import sign_in
 
+#: Page-load statuses that mean the portal will not serve us now.
+BLOCKED_STATUSES = {403: "blocked", 429: "throttled"}
 #: How long a headed run waits for a person to clear the anti-bot page.
 PERSON_TIMEOUT_MS = 15 * 60 * 1000
 #: One sign-in at a time across worker threads: each asks for a code, and codes must not cross.
@@ -44,6 +46,7 @@ class Portal:
 
         Raises:
             AntiBotChallenge: the challenge page is shown (headless), or a person did not clear it in time.
+            PortalBlocked: the portal answered the page load with 403 or 429.
             SessionExpired: the portal wants a sign-in and no code source is configured.
             ConfigError: the portal sent us to a host that is not allowed.
             PortalError: the page did not load.
@@ -58,22 +61,32 @@ class Portal:
         if not host_allowed(url, self.settings.allowed_hosts):
             raise ConfigError(f"refusing to open {url}: host not allowed")
         try:
-            self.page.goto(url, wait_until="domcontentloaded")
+            response = self.page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as err:
             raise PortalError(f"cannot open {url}: {str(err).splitlines()[0]}") from err
         if not host_allowed(self.page.url, self.settings.allowed_hosts):
             raise ConfigError(f"the portal redirected to {self.page.url}, which is not an allowed host")
-        self.check_challenge()
+        cleared = self.check_challenge()  # the challenge page itself comes with a 403; a person cleared it (headed)
+        status = response.status if response is not None else 0
+        if status in BLOCKED_STATUSES and not cleared:
+            # Blocked or throttled: every further request makes it worse, so stop the run (resumable), never retry.
+            raise PortalBlocked(
+                f"the portal answered HTTP {status} ({BLOCKED_STATUSES[status]}) to {url}. The run stopped and can "
+                "be resumed later; do not retry at once (wait, or run 'ozon-rpa login --interactive')."
+            )
 
-    def check_challenge(self) -> None:
+    def check_challenge(self) -> bool:
         """Stop (headless) or wait for a person (headed) when the anti-bot page is shown. Never pass it.
 
         Also notes the page's language: one round trip for both, after every navigation.
+
+        Returns:
+            Whether the page was the challenge and a person cleared it.
         """
         facts = page_facts(self.page, self.settings.lang)
         self.lang = facts.lang
         if not facts.challenge:
-            return
+            return False
         if self.settings.headless:
             raise AntiBotChallenge(
                 "the portal shows its anti-bot check («Доступ ограничен»). The run stopped and can be resumed; "
@@ -84,6 +97,7 @@ class Portal:
             self.lang = page_facts(self.page, self.settings.lang).lang
         except PlaywrightError as err:
             raise AntiBotChallenge("nobody cleared the anti-bot check in time; the run can be resumed") from err
+        return True
 
     def sign_in(self) -> None:
         """Sign in on the portal's sign-in page (we are on it)."""
@@ -91,6 +105,6 @@ class Portal:
             raise SessionExpired("the session expired; run 'ozon-rpa login' (or --interactive)")
         self.lang = page_facts(self.page, self.settings.lang).lang
         with _SIGN_IN_LOCK:
-            sign_in(self.page, self.settings.login, self.code_source, self.lang)
+            sign_in(self.page, self.settings.login, self.code_source, self.lang, self.settings.company)
         self.logins += 1
         self.check_challenge()

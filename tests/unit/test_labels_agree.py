@@ -25,6 +25,8 @@ SANDBOX_KEY = {
     "login_submit": "signin.submit",
     "login_wrong_code": "signin.wrong_code",
     "login_new_code": "signin.new_code",
+    "company_heading": "company.heading",
+    "company_next": "company.next",
     "search_box": "search.label",
     "search_button": "search.button",
     "postings_table": "list.table",
