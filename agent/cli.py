@@ -42,6 +42,8 @@ def main(
     ui_lang: Annotated[str | None, typer.Option(
         help="Language of messages and reports: zh, ru, en (OZON_RPA_UI_LANG; default: the system locale's, "
              "then the portal's).")] = None,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Your portal profile: labels and locators in TOML (OZON_RPA_PORTAL_PROFILE).")] = None,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
@@ -55,6 +57,8 @@ def main(
         overrides["lang"] = lang
     if ui_lang:
         overrides["ui_lang"] = ui_lang
+    if profile:
+        overrides["portal_profile"] = profile
     if headed:
         overrides["headless"] = False
     configure_logging("DEBUG" if verbose else "INFO")
@@ -133,6 +137,6 @@ def print_json(data: Any) -> None:
 
 
 # Commands live in their own modules; importing them registers them on ``app``.
-from agent import cli_bulk, cli_change, cli_misc, cli_watch  # noqa: E402, F401
+from agent import cli_bulk, cli_calibrate, cli_change, cli_misc, cli_watch  # noqa: E402, F401
 
 __all__ = ["app", "main"]

@@ -87,6 +87,11 @@ def doctor(
                                ngettext("{n} control checked in {lang}", "{n} controls checked in {lang}",
                                         len(report.checked), lang=report.lang)
                                + "".join(f"; {d}" for d in report.drift) + "".join(f"; {n}" for n in report.notes)))
+                for what, line, seen in report.fixes:  # the profile line that teaches the agent the new label
+                    fix = _("{drift}; put in your portal profile: {line}", drift=what, line=line) if line else what
+                    if seen:
+                        fix += _("; shown there: {texts}", texts=", ".join(f"«{t}»" for t in seen))
+                    checks.append(("fix", False, fix))
                 for shot in report.screenshots:
                     checks.append(("screenshot", False, shot))
                 if report.found_by:  # how each control was found: role+name, label, placeholder, text, layout
@@ -125,7 +130,8 @@ def _check_label(name: str) -> str:
     labels = {"browser": pgettext("check", "browser"), "settings": pgettext("check", "settings"),
               "setup": pgettext("check", "setup"), "portal": pgettext("check", "portal"),
               "session": pgettext("check", "session"), "portal ui": pgettext("check", "portal ui"),
-              "screenshot": pgettext("check", "screenshot"), "found by": pgettext("check", "found by")}
+              "screenshot": pgettext("check", "screenshot"), "found by": pgettext("check", "found by"),
+              "fix": pgettext("check", "fix")}
     return labels.get(name, name)
 
 

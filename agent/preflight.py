@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -87,8 +88,16 @@ def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
             _("a one-time code will be needed ({why}) and there is no terminal to ask for the code: run "
               "`ozon-rpa login` (or `ozon-rpa login --interactive`) in a terminal first; for the local sandbox, "
               "OZON_RPA_OTP_SOURCE=sandbox reads the code from its outbox", why=why))
-    # Portal profiles (labels and locator overrides) will be loaded and validated here, so that a broken
-    # profile file is an exit 2 before any browser, like every other setting.
+    # The portal profile (labels and locators) is loaded and checked here, so that a broken profile file is an
+    # exit 2 before any browser; its checker lives with the page objects (the label names are theirs) and is
+    # registered by the CLI, as foundations do not import pages.
+    for check in SETUP_CHECKS:
+        check(settings)
+
+
+#: Checks of settings owned by the layers above (the portal profile), run last by :func:`check_setup`;
+#: each raises ConfigError. Registered by the CLI.
+SETUP_CHECKS: list[Callable[[Settings], None]] = []
 
 
 def check_writable_dir(folder: Path, what: str) -> None:

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     #: Bulk: let each worker's Chromium write its NetLog (a temporary file, ~100 KB a posting, deleted when the
     #: worker ends) to learn when the browser itself re-sent a save; Playwright's events cannot see that.
     count_resends: bool = True
+    #: The user's portal profile (TOML): their own labels and locators for the portal (``pages/profile.py``).
+    portal_profile: Path | None = None
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -7,7 +7,7 @@ from playwright.sync_api import Locator, Page
 
 from agent.errors import UIDrift
 from pages.finders import Control, Finder, Scope
-from pages.labels import LABELS, Labels
+from pages.labels import Labels, label_table
 
 
 class PageObject:
@@ -20,7 +20,7 @@ class PageObject:
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
         self.page = page
         self.lang = lang
-        self.labels: Labels = LABELS[lang]
+        self.labels: Labels = label_table(lang)  # with the portal profile's labels
         self.timeout_ms = timeout_ms
         self._known: dict[str, tuple[Finder, Control]] = {}
 

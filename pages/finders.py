@@ -3,7 +3,7 @@ text beside it, tried in that fixed order.
 
 Every page object finds its controls through a :class:`Finder`. The first way that matches is remembered per
 page object and control (later lookups go straight to it), and ``doctor`` reports how each control was found.
-A user's portal profile (a later issue) can put its own ways first with :func:`add_way`.
+A user's portal profile puts its own ways first (:func:`use_locators`, built on :func:`add_way`'s order).
 Nothing here uses test ids, ``data-*`` attributes, CSS classes or XPath: only what a person sees.
 """
 
@@ -81,6 +81,32 @@ def add_way(name: str, way: Way, first: bool = True) -> None:
     """Add a way to find controls (e.g. a portal profile's selectors), tried first unless ``first`` is False."""
     global WAYS
     WAYS = {name: way, **WAYS} if first else {**WAYS, name: way}
+
+
+#: A portal profile's locators (``[locators.<name>]``): control text -> ``{"role", "name"}``, ``{"text"}`` or
+#: ``{"css"}``. CSS comes only from here, the user's own profile, never from code.
+_PROFILE: dict[str, dict[str, str]] = {}
+
+
+def _by_profile(page: Page, scope: Scope, control: Control) -> Locator | None:
+    spec = _PROFILE.get(control.text)
+    if spec is None:
+        return None
+    if "css" in spec:
+        return scope.locator(spec["css"])
+    if "text" in spec:
+        return scope.get_by_text(spec["text"], exact=True)
+    return scope.get_by_role(spec["role"], name=spec.get("name") or None, exact=True)  # type: ignore[arg-type]
+
+
+def use_locators(by_text: dict[str, dict[str, str]]) -> None:
+    """Put a portal profile's locators first (by the control's label text); an empty mapping removes them."""
+    global WAYS, _PROFILE
+    _PROFILE = dict(by_text)
+    rest = {name: way for name, way in WAYS.items() if name != "profile"}
+    WAYS = {"profile": _by_profile, **rest} if _PROFILE else rest
+    with Finder._lock:
+        Finder._memory.clear()  # what was found before may have been found another way
 
 
 class Finder:

@@ -8,7 +8,8 @@ label it could not find).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 
 LANGS = ("ru", "en", "zh")
 #: What the portal says in ``<html lang>`` / its language header, mapped to our table's key.
@@ -364,10 +365,32 @@ def code_of(names: dict[str, dict[str, str]], lang: str, shown: str) -> str:
     return ""
 
 
+#: A portal profile's labels (``[labels.ru]`` ...): language -> label name -> text; set once at start.
+_OVERRIDES: dict[str, dict[str, str]] = {}
+
+
+def use_overrides(overrides: Mapping[str, Mapping[str, str]]) -> None:
+    """Put a portal profile's labels over the tables (an empty mapping restores the tables as shipped)."""
+    global _OVERRIDES
+    _OVERRIDES = {lang: dict(table) for lang, table in overrides.items() if table}
+
+
+def label_table(lang: str) -> Labels:
+    """The labels of one language, with the portal profile's overrides."""
+    extra = _OVERRIDES.get(lang)
+    return replace(LABELS[lang], **extra) if extra else LABELS[lang]
+
+
+def label_field(lang: str, text: str) -> str:
+    """The name of the label (``edit_tracking``) whose text in ``lang`` is ``text`` ("" when none is)."""
+    table = label_table(lang)
+    return next((f.name for f in fields(Labels) if getattr(table, f.name) == text), "")
+
+
 def labels_for(html_lang: str | None, default: str = "ru") -> tuple[str, Labels]:
     """The label table for what the portal declares as its language (``<html lang>``)."""
     key = HTML_LANG.get((html_lang or "").strip().lower(), default)
-    return key, LABELS[key]
+    return key, label_table(key)
 
 
 def label_names() -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from playwright.sync_api import Page
 
-from pages.labels import LABELS
+from pages.labels import label_table
 from pages.layout import HELPERS, script
 
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
@@ -96,7 +96,7 @@ def personal_data_boxes(page: Page, lang: str, secrets: Iterable[str] = ()) -> l
     Raises:
         playwright.sync_api.Error: the page could not be read; the caller then covers everything.
     """
-    lb = LABELS[lang]
+    lb = label_table(lang)
     arg = {"fields": [lb.field_buyer, lb.field_phone, lb.field_address], "trackingTitle": lb.tracking_dialog,
            "notFound": lb.drawer_not_found, "sku": lb.items_sku, "buyerHeader": lb.col_buyer,
            "numberHeader": lb.col_posting_number, "titlePrefixes": [lb.drawer_name.split("{}")[0]],

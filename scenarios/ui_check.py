@@ -21,6 +21,7 @@ from pages.chat_page import ChatPage
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
 from pages.privacy import personal_data_boxes
+from pages.profile import label_name_for, profile_line, unknown_texts
 from pages.tracking_dialog import TrackingDialog
 from scenarios.portal import Portal
 
@@ -39,6 +40,8 @@ class UICheckReport:
     screenshots: list[str] = field(default_factory=list)
     found_by: dict[str, str] = field(default_factory=dict)  # "PageObject: label" -> role, label, placeholder, ...
     notes: list[str] = field(default_factory=list)
+    #: Per control not found: (the drift, the profile line that would fix it or "", visible texts seen nearby).
+    fixes: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,8 +61,11 @@ def _check(report: UICheckReport, obj: PageObject, controls: dict[str, Locator],
 
 
 def _drift(report: UICheckReport, drift: UIDrift, obj: PageObject, shots: Path | None) -> None:
-    """Note the drift, with a screenshot whose personal data is painted over (the whole of it when unsure)."""
+    """Note the drift, the profile line that fixes it, and a screenshot whose personal data is painted over."""
+    if any((d.page_object, d.label) == (drift.page_object, drift.label) for d in report.drift):
+        return
     report.drift.append(drift)
+    _fix(report, drift, obj)
     if shots is None:
         return
     shots.mkdir(parents=True, exist_ok=True)
@@ -71,6 +77,16 @@ def _drift(report: UICheckReport, drift: UIDrift, obj: PageObject, shots: Path |
     stamp = Stamp.now(obj.page.url, "-", shots.name, f"drift {drift.page_object}")
     burn(paint_over(obj.page.screenshot(type="jpeg", quality=90, scale="css"), boxes), stamp).save(path, "PNG")
     report.screenshots.append(str(path))
+
+
+def _fix(report: UICheckReport, drift: UIDrift, obj: PageObject) -> None:
+    """The profile line for a label the portal no longer shows, and the unknown words it shows instead."""
+    text = drift.label.split(": ")[-1]  # "table: column" names the column
+    name = label_name_for(drift.page_object, drift.lang, text)
+    line = profile_line(drift.lang, name, "<the text you see instead>") if name else ""
+    root = getattr(obj, "root", None)
+    scope = root if root is not None and root.count() else obj.page.locator("body")
+    report.fixes.append((str(drift), line, unknown_texts(scope, drift.lang)))
 
 
 def check_ui(portal: Portal, screenshots_dir: Path | None = None) -> UICheckReport:
@@ -92,9 +108,8 @@ def check_ui(portal: Portal, screenshots_dir: Path | None = None) -> UICheckRepo
     try:
         drawer.wait_loaded()
         drawer.read()  # a drawer with neither the edit control nor a reason is drift
-    except UIDrift as drift:
+    except UIDrift as drift:  # noted, and the drawer's other controls still checked: every drift named at once
         _drift(report, drift, drawer, screenshots_dir)
-        return report
     except (AgentError, PlaywrightError) as err:
         report.notes.append(f"drawer of {posting}: {err}")
     _check(report, drawer, drawer.controls(), screenshots_dir)
