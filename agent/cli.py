@@ -137,6 +137,6 @@ def print_json(data: Any) -> None:
 
 
 # Commands live in their own modules; importing them registers them on ``app``.
-from agent import cli_bulk, cli_calibrate, cli_change, cli_misc, cli_watch  # noqa: E402, F401
+from agent import cli_bulk, cli_calibrate, cli_capture, cli_change, cli_misc, cli_watch  # noqa: E402, F401
 
 __all__ = ["app", "main"]

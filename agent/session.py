@@ -15,11 +15,15 @@ PORTAL_LOCALE = {"ru": "ru-RU", "en": "en-US", "zh": "zh-CN"}
 SANDBOX_LANG_COOKIE = {"ru": "ru", "en": "en", "zh": "zh-Hans"}
 
 
-def new_context(browser: Browser, settings: Settings, *, fresh: bool = False) -> BrowserContext:
-    """A browser context with the saved sign-in state (unless ``fresh``) and the agent's timeouts."""
+def new_context(browser: Browser, settings: Settings, *, fresh: bool = False, **extra: Any) -> BrowserContext:
+    """A browser context with the saved sign-in state (unless ``fresh``) and the agent's timeouts.
+
+    ``extra`` are more options of ``Browser.new_context`` (``capture`` records a HAR with them).
+    """
     options: dict[str, Any] = {
         "locale": PORTAL_LOCALE[settings.lang],
         "viewport": {"width": 1440, "height": 900},
+        **extra,
     }
     state = settings.storage_state_path
     if not fresh and state.exists():
