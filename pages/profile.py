@@ -195,14 +195,26 @@ _UNKNOWN_TEXTS = r"""(root, known) => {
   const norm = s => (s || '').replace(/\s+/g, ' ').trim();
   const seen = new Set(), out = [];
   const kinds = 'button, a, label, th, dt, [role=button], [role=tab], [role=columnheader], [role=link]';
+  const add = text => {
+    if (text && text.length <= 80 && !known.includes(text) && !seen.has(text)) { seen.add(text); out.push(text); }
+  };
+  // A field's label is the nearest words before it, where the portal does not tie a <label> to it.
+  const before = el => {
+    for (let node = el; node && node !== root; node = node.parentElement) {
+      for (let prev = node.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        const text = norm(prev.innerText);
+        if (text) return text;
+      }
+    }
+    return '';
+  };
   for (const el of root.querySelectorAll(kinds)) {
-    const box = el.getBoundingClientRect();
-    const text = norm(el.innerText || el.getAttribute('aria-label'));
-    if (!text || !box.width || text.length > 80 || known.includes(text) || seen.has(text)) continue;
-    seen.add(text);
-    out.push(text);
+    if (el.getBoundingClientRect().width) add(norm(el.innerText || el.getAttribute('aria-label')));
   }
-  return out.slice(0, 6);
+  for (const el of root.querySelectorAll('input, select, textarea, [role=textbox], [role=combobox]')) {
+    if (el.getBoundingClientRect().width) add(before(el));
+  }
+  return out.slice(0, 8);
 }"""
 
 

@@ -44,8 +44,10 @@ def scripted_person(asked: list[str]) -> Callable[[Page, str, str], None]:
     def click(page: Page, name: str, words: str) -> None:
         asked.append(name)
         text = shown[name]
-        target = page.get_by_label(text, exact=True) if name == "tracking_input" else page.get_by_role(
-            "button", name=text, exact=True)
+        if name == "tracking_input":  # the box under its words (a front end may tie no <label> to it)
+            target = page.get_by_role("dialog").filter(has_text=text).get_by_role("textbox").first
+        else:
+            target = page.get_by_role("button", name=text, exact=True)
         target.click()
 
     return click
