@@ -21,6 +21,7 @@ from loguru import logger
 from agent.bulk_workers import WorkerPool
 from agent.errors import InputError, PortalError, PostingNotFound
 from agent.evidence import Evidence
+from agent.i18n import _, ngettext
 from agent.inputs import read_rows
 from agent.journal import ItemRecord, Journal, RunRecord, now_iso
 from agent.netlog import SentRequest
@@ -55,12 +56,12 @@ def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: C
     def read_state(portal: Portal, index: int) -> None:
         row = plan.rows[index]
         try:
-            _, posting = open_posting(portal, row.posting_number)
+            _page, posting = open_posting(portal, row.posting_number)
         except PostingNotFound:
             updated = apply_portal_state(row, old_tracking="", current_carrier="", status="", editable=False,
                                          found=False)
         except PortalError as err:
-            updated = row.model_copy(update={"warnings": [*row.warnings, f"current state not read: {err}"]})
+            updated = row.model_copy(update={"warnings": [*row.warnings, _("current state not read: {why}", why=err)]})
         else:
             updated = apply_portal_state(row, old_tracking=posting.tracking_number, current_carrier=posting.carrier,
                                          status=posting.status, editable=posting.editable,
@@ -125,7 +126,7 @@ def resume_run(settings: Settings, journal: Journal, run_id: str) -> tuple[RunRe
     run_dir = settings.runs_dir / run.id
     plan_path = run_dir / PLAN_COPY
     if not plan_path.exists():
-        raise InputError(f"run {run_id}: its plan copy {plan_path} is missing; cannot resume")
+        raise InputError(_("run {run}: its plan copy {path} is missing; cannot resume", run=run_id, path=plan_path))
     return run, run_dir, load_plan(plan_path)
 
 
@@ -150,7 +151,8 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
     pool = WorkerPool[ItemRecord](settings, workers, code_source, stop or threading.Event(), max_rate,
                                   netlog_filter=is_save_request, on_netlog=resends.found)
     breaker = _Breaker(settings.circuit_breaker, pool.stop)
-    logger.info("run {}: {} to do, {} already settled", run.id, len(todo), len(items) - len(todo))
+    logger.info(_("run {run}: {todo} to do, {settled} already settled", run=run.id, todo=len(todo),
+                  settled=len(items) - len(todo)))
 
     def work(portal: Portal, item: ItemRecord) -> None:
         job = ChangeJob(portal, journal, evidence, run.id, item.seq,
@@ -176,9 +178,10 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
         elif breaker.tripped:
             aborted = breaker.message
         elif outcome.crashed:
-            aborted = f"{len(outcome.crashed)} worker(s) stopped: {outcome.crashed[0]}"
+            aborted = ngettext("{n} worker stopped: {why}", "{n} workers stopped: {why}", len(outcome.crashed),
+                               why=outcome.crashed[0])
     except KeyboardInterrupt:
-        aborted = "stopped by a person (Ctrl-C)"
+        aborted = _("stopped by a person (Ctrl-C)")
     finally:
         journal.finish_run(run.id, "aborted" if aborted or pool.stop.is_set() else "done", note=aborted)
         final = journal.items(run.id)
@@ -210,7 +213,7 @@ def _known_run(settings: Settings, journal: Journal, run_id: str) -> RunRecord:
     try:
         return journal.run(run_id)
     except KeyError as err:
-        raise InputError(f"no run {run_id!r} in the journal {settings.journal_path}") from err
+        raise InputError(_("no run {run} in the journal {path}", run=repr(run_id), path=settings.journal_path)) from err
 
 
 class _Resends:
@@ -239,11 +242,12 @@ class _Resends:
             if request.sends <= 1 or not spans:
                 continue
             # The clocks agree to a few ms; the nearest span wins when a request falls between two.
-            _, _, seq = min(spans, key=lambda s: 0.0 if s[0] <= request.started <= s[1]
+            _start, _end, seq = min(spans, key=lambda s: 0.0 if s[0] <= request.started <= s[1]
                             else min(abs(request.started - s[0]), abs(request.started - s[1])))
-            warning = f"the save was sent {request.sends} times: the connection dropped and the browser re-sent it"
+            warning = _("the save was sent {n} times: the connection dropped and the browser re-sent it",
+                        n=request.sends)
             self.journal.add_warning(self.run_id, seq, warning)
-            logger.warning("run {} row {}: {}", self.run_id, seq, warning)
+            logger.warning(_("run {run} row {row}: {warning}", run=self.run_id, row=seq, warning=warning))
 
 
 class _Breaker:
@@ -258,7 +262,7 @@ class _Breaker:
 
     @property
     def message(self) -> str:
-        return f"circuit breaker: {self.limit} portal failures in a row; the run stopped and can be resumed"
+        return _("circuit breaker: {n} portal failures in a row; the run stopped and can be resumed", n=self.limit)
 
     def record(self, outcome: Outcome) -> None:
         with self._lock:

@@ -24,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from agent.browser import BrowserChoice, choose_browser, launched_browser
 from agent.errors import AbortRun, AgentError
+from agent.i18n import _
 from agent.netlog import SentRequest, netlog_args, read_requests
 from agent.otp import CodeSource
 from agent.session import new_context, save_state
@@ -94,7 +95,7 @@ class WorkerPool(Generic[T]):
                     outcome.aborted = outcome.aborted or err.with_traceback(None)
                 self.stop.set()
             except (AgentError, PlaywrightError) as err:  # a browser that died: the others carry on
-                logger.error("worker {} stopped: {}", n, str(err).splitlines()[0])
+                logger.error(_("worker {n} stopped: {why}", n=n, why=str(err).splitlines()[0]))
                 with lock:
                     outcome.crashed.append(str(err).splitlines()[0])
             finally:
@@ -130,7 +131,7 @@ class WorkerPool(Generic[T]):
                 raise KeyboardInterrupt
             outcome.interrupted = True
             self.stop.set()
-            logger.warning("stopping: finishing the postings in hand; the rest stay pending (Ctrl-C again to kill)")
+            logger.warning(_("stopping: finishing the postings in hand; the rest stay pending (Ctrl-C again to kill)"))
 
         return signal.signal(signal.SIGINT, on_sigint)
 

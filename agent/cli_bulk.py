@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agent.bulk_runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
+from agent.carriers import carrier_name
 from agent.cli import app, ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.errors import AgentError, InputError
+from agent.i18n import _, pgettext, ui_lang
 from agent.journal import Journal, RunRecord, new_run_id
 from agent.leases import Lease
 from agent.plan import Plan, approve_plan, check_age, load_plan, read_moment, save_plan
@@ -28,6 +31,7 @@ from agent.preflight import (
 from agent.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.runner import code_source_for, operator_name, workbench
 from agent.settings import Settings
+from agent.vocabulary import outcome_label
 
 bulk = typer.Typer(help="Supervised bulk edits: plan, approve, apply (and resume).", no_args_is_help=True)
 app.add_typer(bulk, name="bulk")
@@ -41,24 +45,36 @@ def _is_plan(path: Path) -> bool:
 
 def print_plan(plan: Plan, *, limit: int = 60) -> None:
     """The plan's rows (old -> new, action, why) and a summary by action."""
-    table = Table("row", "posting", "old", "new", "carrier", "action", "why / warnings", title=f"plan of {plan.source}")
+    table = Table(pgettext("column", "row"), pgettext("column", "posting"), pgettext("column", "old"),
+                  pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "action"),
+                  pgettext("column", "why / warnings"), title=_("plan of {file}", file=plan.source))
     style = {"change": "green", "unchanged": "cyan", "pending": "magenta", "rejected": "yellow"}
     for row in plan.rows[:limit]:
         notes = "; ".join([row.why, *row.warnings]) if row.why else "; ".join(row.warnings)
         table.add_row(str(row.row_number or ""), row.posting_number, row.old_tracking, row.new_tracking,
-                      row.carrier or "", f"[{style[row.action]}]{row.action}[/]", notes)
+                      carrier_name(row.carrier, ui_lang()), f"[{style[row.action]}]{action_label(row.action)}[/]",
+                      escape(notes))
     console.print(table)
     if len(plan.rows) > limit:
-        console.print(f"... and {len(plan.rows) - limit} more rows (see the plan file)")
+        console.print(_("... and {n} more rows (see the plan file)", n=len(plan.rows) - limit))
     counts = plan.counts()
-    console.print("summary: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + f"; hash {plan.content_hash[:12]}")
-    then = ("[yellow]overwrite-changed: numbers changed after this read WILL be replaced[/]" if plan.overwrite_changed
-            else "a posting changed after this read will be rejected, not overwritten")
+    shown = ", ".join(f"{action_label(k)} {v}" for k, v in counts.items())
+    console.print(_("summary: {counts}; hash {hash}", counts=shown, hash=plan.content_hash[:12]), highlight=False)
+    overwrite_note = _("overwrite-changed: numbers changed after this read WILL be replaced")
+    then = (f"[yellow]{escape(overwrite_note)}[/]" if plan.overwrite_changed
+            else escape(_("a posting changed after this read will be rejected, not overwritten")))
     try:
         read = read_moment(plan).isoformat(timespec="seconds")
     except ValueError:
-        read = "(unreadable times)"
-    console.print(f"postings read at {read} or later; {then}", highlight=False)
+        read = _("(unreadable times)")
+    console.print(_("postings read at {moment} or later; {then}", moment=read, then=then), highlight=False)
+
+
+def action_label(action: str) -> str:
+    """A plan row's action (``change``, ``unchanged``, ``pending``, ``rejected``) in the operator's words."""
+    labels = {"change": pgettext("plan action", "change"), "unchanged": pgettext("plan action", "unchanged"),
+              "pending": pgettext("plan action", "pending"), "rejected": pgettext("plan action", "rejected")}
+    return labels.get(action, action)
 
 
 def _sign_in_first(settings: Settings) -> None:
@@ -85,7 +101,7 @@ def plan_command(
     try:
         check_setup(settings)
         check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
-        check_writable_dir((output or file).resolve().parent, "the plan's folder")  # before the portal is read
+        check_writable_dir((output or file).resolve().parent, _("the plan's folder"))  # before the portal is read
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)
@@ -101,7 +117,8 @@ def plan_command(
     target = output or file.with_name(file.stem + PLAN_SUFFIX)
     save_plan(plan, target)
     print_plan(plan)
-    console.print(f"plan written to {target}; next: ozon-rpa bulk approve {target} --by NAME", highlight=False)
+    console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
+                  highlight=False)
 
 
 @bulk.command("approve")
@@ -121,7 +138,8 @@ def approve_command(
     finally:
         journal.close()
     print_plan(plan, limit=20)
-    console.print(f"approved by {by}: {plan_file} (hash {plan.content_hash[:12]})", highlight=False)
+    console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
+                  highlight=False)
 
 
 @bulk.command("apply")
@@ -142,14 +160,14 @@ def apply_command(
     """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
     settings = settings_from(ctx, otp_source=otp_source)
     if confirm not in (None, "each"):
-        fail("--confirm takes 'each'", ExitCode.BAD_INPUT)
+        fail(_("--confirm takes 'each'"), ExitCode.BAD_INPUT)
     early_plan: Plan | None = None
     try:  # everything that needs no browser: the file or plan, its approval and age, the run to resume
         check_setup(settings)
         if resume:
             check_resume(settings, resume)
         elif source is None:
-            raise InputError("give a plan or input file, or --resume RUN")
+            raise InputError(_("give a plan or input file, or --resume RUN"))
         elif _is_plan(source):
             early_plan = check_plan(settings, source)
             _check_plan_for_apply(settings, early_plan, overwrite_changed=overwrite_changed, resuming=False)
@@ -168,7 +186,7 @@ def apply_command(
             plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers)
             run_id = new_run_id("bulk")
         else:
-            raise InputError("give a plan or input file, or --resume RUN")
+            raise InputError(_("give a plan or input file, or --resume RUN"))
         if early_plan is None:  # a plan file was checked above, before the browser
             _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
         with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
@@ -176,8 +194,8 @@ def apply_command(
             if not resume:
                 run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
                                          overwrite_changed=overwrite_changed)
-            console.print(f"run {run.id}: {len(plan.rows)} rows; approved by {run.approved_by or 'nobody'}",
-                          highlight=False)
+            console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
+                            who=run.approved_by or _("nobody")), highlight=False)
             result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
                                           confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:
@@ -198,9 +216,9 @@ def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str |
     print_plan(plan)
     if not yes:
         if not sys.stdin.isatty():
-            raise InputError("applying a raw file needs a confirmation: add --yes, or plan and approve it first")
-        if not typer.confirm("Apply this plan?", default=False):
-            raise InputError("not applied: the person said no")
+            raise InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it first"))
+        if not typer.confirm(_("Apply this plan?"), default=False):
+            raise InputError(_("not applied: the person said no"))
     return plan
 
 
@@ -214,13 +232,14 @@ def _check_plan_for_apply(settings: Settings, plan: Plan, *, overwrite_changed: 
     warning = check_age(plan, warn_after_h=settings.plan_warn_age_h,
                         refuse_after_h=float("inf") if resuming else settings.plan_max_age_h)
     if warning:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        label = _("warning:")
+        console.print(f"[yellow]{escape(label)}[/] {escape(warning)}", highlight=False)
     if overwrite_changed and not plan.overwrite_changed and (settings.require_approval or settings.four_eyes):
-        raise InputError("--overwrite-changed needs approval here: plan with `bulk plan --overwrite-changed` and "
-                         "have that plan approved")
+        raise InputError(_("--overwrite-changed needs approval here: plan with `bulk plan --overwrite-changed` and "
+                           "have that plan approved"))
     if overwrite_changed or plan.overwrite_changed:
-        console.print("[yellow]overwrite-changed:[/] numbers changed since the plan will be replaced (each is "
-                      "recorded)", highlight=False)
+        console.print("[yellow]overwrite-changed:[/] " + escape(_("numbers changed since the plan will be replaced "
+                                                                   "(each is recorded)")), highlight=False)
 
 
 def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
@@ -230,21 +249,23 @@ def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRe
     counts = {o.value: 0 for o in Outcome}
     lock = threading.Lock()
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}/min"), TimeElapsedColumn())
+               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("applying", total=todo, counts="", rate="0")
+        task = bar.add_task(escape(_("applying")), total=todo, counts="", rate=_("{n}/min", n=0))
 
         def progress(result: ChangeResult) -> None:
             with lock:
                 counts[result.outcome.value] += 1
                 elapsed = bar.tasks[task].elapsed or 0
                 done = sum(counts.values())
-                shown = " ".join(f"[{outcome_style(k)}]{k} {v}[/]" for k, v in counts.items() if v)
-                bar.update(task, advance=1, counts=shown, rate=f"{60 * done / elapsed:.0f}" if elapsed else "0")
+                shown = " ".join(f"[{outcome_style(k)}]{outcome_label(k)} {v}[/]" for k, v in counts.items() if v)
+                bar.update(task, advance=1, counts=shown,
+                           rate=_("{n}/min", n=f"{60 * done / elapsed:.0f}" if elapsed else "0"))
 
         def ask(posting: str, old: str, new: str) -> bool:
             bar.stop()
-            answer = bool(typer.confirm(f"{posting}: {old or '(none)'} -> {new}. Save?", default=True))
+            answer = bool(typer.confirm(_("{posting}: {old} -> {new}. Save?", posting=posting, old=old or _("(none)"),
+                                          new=new), default=True))
             bar.start()
             return answer
 
@@ -255,16 +276,18 @@ def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRe
 
 def print_summary(result: ApplyOutcome) -> None:
     """Counts by outcome, where the report is, and how to resume."""
-    table = Table("outcome", "postings")
+    table = Table(pgettext("column", "outcome"), pgettext("column", "postings"))
     for outcome, count in result.counts.items():
         if count:
-            table.add_row(f"[{outcome_style(outcome)}]{outcome}[/]", str(count))
+            table.add_row(f"[{outcome_style(outcome)}]{outcome_label(outcome)}[/]", str(count))
     console.print(table)
-    console.print(f"report:  {(result.run_dir / 'report.html').resolve()}", highlight=False)
-    console.print(f"results: {(result.run_dir / 'results.csv').resolve()} and results.xlsx", highlight=False)
+    console.print(_("report:  {path}", path=(result.run_dir / "report.html").resolve()), highlight=False)
+    console.print(_("results: {path} and results.xlsx", path=(result.run_dir / "results.csv").resolve()),
+                  highlight=False)
     if result.aborted:
-        console.print(f"[bold red]stopped:[/] {result.aborted}", highlight=False)
-        console.print(f"resume with: ozon-rpa bulk apply --resume {result.run.id}", highlight=False)
+        label = _("stopped:")
+        console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
+        console.print(_("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
 
 
 @app.command()
@@ -281,4 +304,4 @@ def report(
         fail(str(err), exit_for(err))
     finally:
         journal.close()
-    console.print(f"report: {path}", highlight=False)
+    console.print(_("report: {path}", path=path), highlight=False)

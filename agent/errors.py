@@ -27,6 +27,8 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
 
 from __future__ import annotations
 
+from agent.i18n import _
+
 
 class AgentError(Exception):
     """Base of every error the agent raises on purpose."""
@@ -104,7 +106,8 @@ class UIDrift(AbortRun):
         self.page_object = page_object
         self.label = label
         self.lang = lang
-        message = f"UI drift: {page_object} cannot find {label!r} (lang={lang})"
+        message = _("UI drift: {page_object} cannot find {label} (lang={lang})", page_object=page_object,
+                    label=repr(label), lang=lang)
         super().__init__(f"{message}: {detail}" if detail else message)
 
 

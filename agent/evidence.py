@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.evidence_stamp import Stamp, save_stamped
+from agent.i18n import _
 from agent.secure_files import make_private
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -76,12 +77,14 @@ class Evidence:
             try:
                 boxes: list[Box] | None = mask()
             except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
-                logger.warning("masking {} of {} failed, covering it all: {}", name, posting, str(err).splitlines()[0])
+                logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
+                                 posting=posting, why=str(err).splitlines()[0]))
                 boxes = None
             shot = page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
                                    clip=clip)
         except PlaywrightError as err:
-            logger.warning("screenshot {} of {} failed: {}", name, posting, str(err).splitlines()[0])
+            logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
+                             why=str(err).splitlines()[0]))
             return None
         origin = (clip["x"], clip["y"]) if clip else (0.0, 0.0)
         save_stamped(paint_over(shot, boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name), path)

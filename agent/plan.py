@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agent import input_headers as vocab
 from agent.errors import InputError
+from agent.i18n import _
 from agent.inputs import InputFile, InputRow, RowProblem
 from agent.journal import Journal, now_iso
 from agent.records import ChangeRequest, ChangeResult, Outcome
@@ -141,27 +142,28 @@ def load_plan(path: Path) -> Plan:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise InputError(f"{path.name}: no such plan file") from err
+        raise InputError(_("{file}: no such plan file", file=path.name)) from err
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise InputError(f"{path.name}: not a readable plan file: {err}") from err
+        raise InputError(_("{file}: not a readable plan file: {why}", file=path.name, why=err)) from err
     if not isinstance(data, dict):
-        raise InputError(f"{path.name}: not a plan file (expected a JSON object)")
+        raise InputError(_("{file}: not a plan file (expected a JSON object)", file=path.name))
     if data.get("version", PLAN_VERSION) != PLAN_VERSION:
-        raise InputError(f"{path.name}: plan version {data.get('version')!r} is not supported "
-                         f"(this agent reads version {PLAN_VERSION}); plan again")
+        raise InputError(_("{file}: plan version {version} is not supported (this agent reads version {ours}); "
+                           "plan again", file=path.name, version=repr(data.get("version")), ours=PLAN_VERSION))
     try:
         return Plan.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"{path.name}: not a valid plan file: {where}: {first['msg']}") from err
+        raise InputError(_("{file}: not a valid plan file: {where}: {why}", file=path.name, where=where,
+                           why=first["msg"])) from err
 
 
 def _sha256_file(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as err:
-        raise InputError(f"{path.name}: cannot read the file: {err.strerror or err}") from err
+        raise InputError(_("{file}: cannot read the file: {why}", file=path.name, why=err.strerror or err)) from err
 
 
 def _row_from_input(row: InputRow) -> PlanRow:
@@ -248,18 +250,20 @@ def apply_portal_state(row: PlanRow, *, old_tracking: str, current_carrier: str,
     if row.action == "rejected":
         pass
     elif not found:
-        update.update(action="rejected", why="not found: the portal has no posting with this number")
+        update.update(action="rejected", why=_("not found: the portal has no posting with this number"))
     elif row.pending:
         if old_tracking:
-            warnings.append(f"pending, but the posting already has tracking number {old_tracking}")
+            warnings.append(_("pending, but the posting already has tracking number {number}", number=old_tracking))
     elif same_number and (row.carrier is None or row.carrier == current_carrier):
-        update.update(action="unchanged", why="already has this number")
+        update.update(action="unchanged", why=_("already has this number"))
     elif not editable:
-        update.update(action="rejected", why=f"not editable: {not_editable_reason or 'the portal does not allow it'}")
+        update.update(action="rejected", why=_("not editable: {why}",
+                                               why=not_editable_reason or _("the portal does not allow it")))
     else:
         update.update(action="change", why="")
         if same_number:
-            warnings.append(f"same number; the carrier changes from {current_carrier or 'none'} to {row.carrier}")
+            warnings.append(_("same number; the carrier changes from {old} to {new}", old=current_carrier or _("none"),
+                               new=row.carrier))
     update["warnings"] = warnings
     return row.model_copy(update=update, deep=True)
 
@@ -307,7 +311,7 @@ def approve_plan(plan: Plan, journal: Journal, *, approved_by: str) -> None:
         InputError: no approver name, or the plan was edited since it was sealed.
     """
     if not approved_by.strip():
-        raise InputError("an approval needs the approver's name (--by NAME)")
+        raise InputError(_("an approval needs the approver's name (--by NAME)"))
     if not verify_plan(plan):
         raise InputError(_changed_message(plan))
     journal.add_approval(plan.content_hash, approved_by.strip(), plan.created_by)
@@ -315,9 +319,9 @@ def approve_plan(plan: Plan, journal: Journal, *, approved_by: str) -> None:
 
 def _changed_message(plan: Plan) -> str:
     if not plan.content_hash:
-        return "the plan is not sealed (no content hash); make it with `bulk plan`"
-    return ("the plan was changed after it was sealed (its content no longer matches its hash); "
-            "plan again and have the new plan approved")
+        return _("the plan is not sealed (no content hash); make it with `bulk plan`")
+    return _("the plan was changed after it was sealed (its content no longer matches its hash); "
+             "plan again and have the new plan approved")
 
 
 def check_approval(plan: Plan, journal: Journal, *, require_approval: bool, four_eyes: bool) -> str:
@@ -344,14 +348,15 @@ def check_approval(plan: Plan, journal: Journal, *, require_approval: bool, four
     if four_eyes:
         others = [a for a in approvals if not _same_person(a["approved_by"], plan.created_by)]
         if approvals and not others:
-            raise InputError(f"four-eyes rule: the plan was made by {plan.created_by!r} and only they approved it;"
-                             " someone else must approve it")
+            raise InputError(_("four-eyes rule: the plan was made by {who} and only they approved it; "
+                               "someone else must approve it", who=repr(plan.created_by)))
         approvals = others
     if approvals:
         return str(approvals[-1]["approved_by"])
     if require_approval or four_eyes:
-        raise InputError(f"the plan is not approved (hash {plan.content_hash[:12]}); approve it with "
-                         "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)")
+        raise InputError(_("the plan is not approved (hash {hash}); approve it with "
+                           "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)",
+                           hash=plan.content_hash[:12]))
     return ""
 
 
@@ -383,13 +388,14 @@ def check_age(plan: Plan, *, warn_after_h: float, refuse_after_h: float, now: da
     try:
         age = (now or datetime.now(UTC)) - read_moment(plan)
     except ValueError as err:
-        raise InputError(f"the plan's read times are not valid dates ({err}); plan again") from err
+        raise InputError(_("the plan's read times are not valid dates ({why}); plan again", why=err)) from err
     hours = age.total_seconds() / 3600
-    said = f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.0f} hours"
+    said = (_("{n} days", n=f"{hours / 24:.1f}") if hours >= 48 else _("{n} hours", n=f"{hours:.0f}"))
     if hours > refuse_after_h:
-        raise InputError(f"the plan read the portal {said} ago, more than the {refuse_after_h:g} hours allowed"
-                         " (OZON_RPA_PLAN_MAX_AGE_H); plan again (`ozon-rpa bulk plan FILE`) and have it approved")
+        raise InputError(_("the plan read the portal {age} ago, more than the {most} hours allowed "
+                           "(OZON_RPA_PLAN_MAX_AGE_H); plan again (`ozon-rpa bulk plan FILE`) and have it approved",
+                           age=said, most=f"{refuse_after_h:g}"))
     if hours > warn_after_h:
-        return (f"the plan read the portal {said} ago (more than {warn_after_h:g} hours); postings changed since"
-                " will be rejected, not overwritten")
+        return _("the plan read the portal {age} ago (more than {most} hours); postings changed since "
+                 "will be rejected, not overwritten", age=said, most=f"{warn_after_h:g}")
     return ""

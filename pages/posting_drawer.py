@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from agent.errors import PortalError, PostingNotFound
+from agent.i18n import _
 from agent.records import PostingSnapshot
 from pages.base import PageObject
 from pages.dates import parse_shown_date
@@ -93,7 +94,7 @@ class PostingDrawer(PageObject):
                                   "the portal did not answer") from err
             raise self._drift(missing, err) from err
         if state == "not-found":
-            raise PostingNotFound(f"posting {self.posting_number} not found")
+            raise PostingNotFound(_("posting {posting} not found", posting=self.posting_number))
 
     def _missing(self) -> str:
         """What the drawer lacks, for naming the drift."""

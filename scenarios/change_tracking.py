@@ -36,6 +36,7 @@ from agent.errors import (
     VerificationFailed,
 )
 from agent.evidence import Evidence
+from agent.i18n import _
 from agent.journal import Journal
 from agent.notices import NoticeKind
 from agent.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
@@ -109,8 +110,8 @@ def _save_counted(job: ChangeJob, dialog: TrackingDialog, result: ChangeResult) 
     finally:
         page.remove_listener("request", on_request)
         if len(sent) > 1:
-            result.warnings.append(f"the save was sent {len(sent)} times for one click")
-            logger.warning("the page sent the save {} times for one click", len(sent))
+            result.warnings.append(_("the save was sent {n} times for one click", n=len(sent)))
+            logger.warning(_("the page sent the save {n} times for one click", n=len(sent)))
 
 
 def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
@@ -129,9 +130,10 @@ def changed_since_plan(request: ChangeRequest, posting: PostingSnapshot) -> str:
     if planned == now and (not planned_carrier or planned_carrier == now_carrier):
         return ""
     if planned == now:
-        return (f"changed since the plan: planned to replace {planned or '(no number)'} with carrier {planned_carrier},"
-                f" now the carrier is {now_carrier or '(none)'}")
-    return f"changed since the plan: planned to replace {planned or '(no number)'}, now shows {now or '(no number)'}"
+        return _("changed since the plan: planned to replace {planned} with carrier {carrier}, now the carrier is "
+                 "{now}", planned=planned or _("(no number)"), carrier=planned_carrier, now=now_carrier or _("(none)"))
+    return _("changed since the plan: planned to replace {planned}, now shows {now}",
+             planned=planned or _("(no number)"), now=now or _("(no number)"))
 
 
 def _check_unchanged_since_plan(request: ChangeRequest, posting: PostingSnapshot, result: ChangeResult) -> None:
@@ -147,8 +149,8 @@ def _check_unchanged_since_plan(request: ChangeRequest, posting: PostingSnapshot
     if not request.overwrite_changed:
         raise ChangedSincePlan(why)
     # Recorded on the row (journal, results, report): this run replaced a number nobody approved replacing.
-    result.warnings.append(f"{why}; replaced anyway (overwrite-changed)")
-    logger.warning("{}; replacing it anyway (overwrite-changed)", why)
+    result.warnings.append(_("{why}; replaced anyway (overwrite-changed)", why=why))
+    logger.warning(_("{why}; replacing it anyway (overwrite-changed)", why=why))
 
 
 def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
@@ -188,10 +190,10 @@ def _run(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
         _with_retries(job, request, result)
     except BusinessRuleError as err:
         result.outcome, result.error = Outcome.REJECTED, str(err)
-        logger.warning("rejected: {}", err)
+        logger.warning(_("rejected: {why}", why=err))
     except (PortalError, SessionExpired) as err:
         result.outcome, result.error = Outcome.FAILED, str(err)
-        logger.error("failed: {}", err)
+        logger.error(_("failed: {why}", why=err))
         _shot(job, result.posting_number or request.label, "error", None, result.evidence)
 
 
@@ -201,8 +203,8 @@ def _duplicate_rule(job: ChangeJob, request: ChangeRequest, posting_number: str)
     others = job.journal.postings_with_tracking(request.new_tracking, exclude_posting=posting_number)
     if others:
         raise DuplicateTrackingNumber(
-            f"{request.new_tracking} is already recorded on posting {', '.join(others[:3])};"
-            " use --allow-duplicate if that is intended"
+            _("{number} is already recorded on posting {others}; use --allow-duplicate if that is intended",
+              number=request.new_tracking, others=", ".join(others[:3]))
         )
 
 
@@ -223,10 +225,10 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
                 try:
                     _attempt(job, request, result)
                 except PlaywrightError as err:  # a browser-level failure is a portal failure: retried
-                    raise PortalError(f"browser: {str(err).splitlines()[0]}") from err
+                    raise PortalError(_("browser: {why}", why=str(err).splitlines()[0])) from err
             except (PortalError, SessionExpired) as err:
                 job.journal.record_attempt(job.run_id, job.seq, n, "error", str(err))
-                logger.warning("attempt {} failed: {}", n, err)
+                logger.warning(_("attempt {n} failed: {why}", n=n, why=err))
                 if isinstance(err, VerificationFailed):
                     raise
                 if n >= settings.retries and _landed_after_all(job, request, result):
@@ -269,14 +271,15 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         _check_unchanged_since_plan(request, posting, result)
     elif _same(posting, request):
         # The previous attempt's answer was lost but its save landed: count it, never save again.
-        logger.info("the earlier save landed after all; not saving again")
+        logger.info(_("the earlier save landed after all; not saving again"))
         result.outcome = Outcome.CHANGED
         _after_change(job, request, result, drawer, posting)
         return
     if not posting.editable:
-        raise NotEditable(f"not editable: {posting.not_editable_reason or 'the portal offers no edit control'}")
+        raise NotEditable(_("not editable: {why}",
+                              why=posting.not_editable_reason or _("the portal offers no edit control")))
     if job.confirm is not None and not job.confirm(number, posting.tracking_number, request.new_tracking):
-        result.outcome, result.error = Outcome.PENDING, "skipped by the operator"
+        result.outcome, result.error = Outcome.PENDING, _("skipped by the operator")
         return
     drawer.open_edit()
     dialog = TrackingDialog(job.portal.page, job.portal.lang)
@@ -284,17 +287,19 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
     answer = _save_counted(job, dialog, result)
     if answer.status == 401:
-        raise SessionExpired("the session expired during the save")
+        raise SessionExpired(_("the session expired during the save"))
     if answer.status in (400, 422):
-        raise InvalidTrackingNumber(f"the portal refused {request.new_tracking}: {answer.message}")
+        raise InvalidTrackingNumber(_("the portal refused {number}: {why}", number=request.new_tracking,
+                                      why=answer.message))
     if answer.status == 409:
-        raise NotEditable(f"the portal refused the change: {answer.message or 'not editable'}")
+        raise NotEditable(_("the portal refused the change: {why}", why=answer.message or _("not editable")))
     if not answer.ok:
-        raise SaveFailed(f"save answered HTTP {answer.status}: {answer.message}")
+        raise SaveFailed(_("save answered HTTP {status}: {why}", status=answer.status, why=answer.message))
     drawer, posting = open_posting(job.portal, number)  # read it back from a fresh page, not the dialog
     if posting.tracking_number != request.new_tracking:
         raise VerificationFailed(
-            f"after saving, the portal shows {posting.tracking_number or 'no number'}, not {request.new_tracking}"
+            _("after saving, the portal shows {shown}, not {number}", shown=posting.tracking_number or _("no number"),
+              number=request.new_tracking)
         )
     result.outcome = Outcome.CHANGED
     _after_change(job, request, result, drawer, posting)
@@ -304,7 +309,7 @@ def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, 
                   posting: PostingSnapshot) -> None:
     result.carrier = posting.carrier or request.carrier
     _shot(job, result.posting_number, "after", drawer, result.evidence)
-    logger.info("changed {} -> {}", result.old_tracking or "(none)", request.new_tracking)
+    logger.info(_("changed {old} -> {new}", old=result.old_tracking or _("(none)"), new=request.new_tracking))
     job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
     if request.notify:
         result.notified = _notify(job, request, result, posting, "changed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.errors import BusinessRuleError, PostingNotFound
+from agent.i18n import _
 from agent.records import ChangeRequest, Lookup, PostingSnapshot
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
@@ -30,12 +31,14 @@ def resolve_posting_number(portal: Portal, request: ChangeRequest) -> str:
     listing.wait_loaded()
     found = listing.posting_numbers()
     if not found:
-        raise PostingNotFound(f"no posting matches {request.lookup.value} {request.query!r}")
+        raise PostingNotFound(_("no posting matches {lookup} {query}", lookup=request.lookup.value,
+                                     query=repr(request.query)))
     if len(found) > 1 or listing.has_next_page():
         shown = ", ".join(found[:MAX_MATCHES_SHOWN]) + (", ..." if len(found) > MAX_MATCHES_SHOWN else "")
         raise AmbiguousPosting(
-            f"{len(found)}{'+' if listing.has_next_page() else ''} postings match {request.lookup.value} "
-            f"{request.query!r}: {shown}; give the posting number"
+            _("{n} postings match {lookup} {query}: {shown}; give the posting number",
+              n=f"{len(found)}{'+' if listing.has_next_page() else ''}", lookup=request.lookup.value,
+              query=repr(request.query), shown=shown)
         )
     return found[0]
 

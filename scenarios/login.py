@@ -8,6 +8,7 @@ from loguru import logger
 from playwright.sync_api import Page
 
 from agent.errors import AgentError, ConfigError
+from agent.i18n import _
 from agent.otp import CodeSource
 from pages.company_choice import CompanyChoicePage, CompanyOption
 from pages.login_page import LoginPage
@@ -39,15 +40,15 @@ def sign_in(page: Page, login: str, code_source: CodeSource, lang: str = "ru", c
     asked_at = datetime.now(UTC)
     form.request_code(login)
     if form.code.count() == 0:
-        raise SignInFailed(f"sign-in refused: {form.error_text() or 'no code step'}")
+        raise SignInFailed(_("sign-in refused: {why}", why=form.error_text() or _("no code step")))
     code = code_source(login, asked_at)
     form.enter_code(code)
     choice = CompanyChoicePage(page, lang)
     if choice.is_shown():
         choose_company(choice, company)
     if form.is_current():
-        raise SignInFailed(f"sign-in refused: {form.error_text() or 'still on the sign-in page'}")
-    logger.info("signed in as {}", _mask_login(login))
+        raise SignInFailed(_("sign-in refused: {why}", why=form.error_text() or _("still on the sign-in page")))
+    logger.info(_("signed in as {login}", login=_mask_login(login)))
 
 
 def choose_company(choice: CompanyChoicePage, wanted: str) -> None:
@@ -83,7 +84,7 @@ def _company_problem(options: list[CompanyOption], wanted: str, matched: int) ->
 def _mask_login(login: str) -> str:
     """Enough of the login to recognise it in a log, not enough to use it."""
     if "@" in login:
-        name, _, domain = login.partition("@")
+        name, _at, domain = login.partition("@")
         return f"{name[:2]}…@{domain}"
     digits = "".join(c for c in login if c.isdigit())
     return f"…{digits[-4:]}" if digits else "…"

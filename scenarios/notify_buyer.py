@@ -9,8 +9,9 @@ from __future__ import annotations
 from loguru import logger
 
 from agent.errors import AbortRun, AgentError
+from agent.i18n import _
 from agent.journal import Journal
-from agent.notices import NoticeKind, render_notice
+from agent.notices import NoticeKind, buyer_notice
 from agent.settings import Settings
 from pages.chat_page import ChatPage
 from scenarios.portal import Portal
@@ -23,11 +24,12 @@ def notify_buyer(portal: Portal, journal: Journal, run_id: str, *, posting_numbe
 
     Args:
         chat_available: what the posting's drawer said, when already read; ``None`` to let the chat page tell.
-        lang: the notice's language (default: the configured portal language).
+        lang: the notice's language (default: the buyer's, ``OZON_RPA_NOTICE_LANG``: Russian, whatever the
+            portal's or the operator's language).
     """
     settings: Settings = portal.settings
-    text = render_notice(kind, lang or settings.lang, posting_number=posting_number,
-                         tracking_number=tracking_number, carrier=carrier, templates_dir=settings.templates_dir)
+    text = buyer_notice(settings, kind, posting_number=posting_number, tracking_number=tracking_number,
+                        carrier=carrier, lang=lang)
     why = unavailable_reason if chat_available is False else ""
     if chat_available is not False:
         try:
@@ -40,11 +42,12 @@ def notify_buyer(portal: Portal, journal: Journal, run_id: str, *, posting_numbe
         except AbortRun:
             raise
         except AgentError as err:
-            why = f"sending failed: {err}"
+            why = _("sending failed: {why}", why=err)
     delivered = not why
     journal.add_notice(run_id, posting_number, kind, text, delivered, why or "")
     if delivered:
-        logger.info("buyer notified through the portal chat")
+        logger.info(_("buyer notified through the portal chat"))
         return "sent"
-    logger.warning("notice kept as undelivered ({}); send it another way: ozon-rpa notify {}", why, posting_number)
-    return f"undelivered: {why or 'chat unavailable'}"
+    logger.warning(_("notice kept as undelivered ({why}); send it another way: ozon-rpa notify {posting}", why=why,
+                     posting=posting_number))
+    return "undelivered: " + (why or _("chat unavailable"))  # "undelivered: " is a code (vocabulary.notice_label)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 
 from agent.errors import AntiBotChallenge, ConfigError, PortalBlocked, PortalError, SessionExpired
 from agent.hosts import host_allowed
+from agent.i18n import _
 from agent.otp import CodeSource
 from agent.settings import Settings
 from pages.challenge import page_facts, wait_until_cleared
@@ -59,13 +60,13 @@ class Portal:
 
     def _goto(self, url: str) -> None:
         if not host_allowed(url, self.settings.allowed_hosts):
-            raise ConfigError(f"refusing to open {url}: host not allowed")
+            raise ConfigError(_("refusing to open {url}: host not allowed", url=url))
         try:
             response = self.page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as err:
-            raise PortalError(f"cannot open {url}: {str(err).splitlines()[0]}") from err
+            raise PortalError(_("cannot open {url}: {why}", url=url, why=str(err).splitlines()[0])) from err
         if not host_allowed(self.page.url, self.settings.allowed_hosts):
-            raise ConfigError(f"the portal redirected to {self.page.url}, which is not an allowed host")
+            raise ConfigError(_("the portal redirected to {url}, which is not an allowed host", url=self.page.url))
         cleared = self.check_challenge()  # the challenge page itself comes with a 403; a person cleared it (headed)
         status = response.status if response is not None else 0
         if status in BLOCKED_STATUSES and not cleared:
@@ -89,20 +90,20 @@ class Portal:
             return False
         if self.settings.headless:
             raise AntiBotChallenge(
-                "the portal shows its anti-bot check («Доступ ограничен»). The run stopped and can be resumed; "
-                "run 'ozon-rpa login --interactive' so a person can clear it, then resume."
+                _("the portal shows its anti-bot check («Доступ ограничен»). The run stopped and can be resumed; "
+                  "run 'ozon-rpa login --interactive' so a person can clear it, then resume.")
             )
         try:
             wait_until_cleared(self.page, PERSON_TIMEOUT_MS)
             self.lang = page_facts(self.page, self.settings.lang).lang
         except PlaywrightError as err:
-            raise AntiBotChallenge("nobody cleared the anti-bot check in time; the run can be resumed") from err
+            raise AntiBotChallenge(_("nobody cleared the anti-bot check in time; the run can be resumed")) from err
         return True
 
     def sign_in(self) -> None:
         """Sign in on the portal's sign-in page (we are on it)."""
         if self.code_source is None:
-            raise SessionExpired("the session expired; run 'ozon-rpa login' (or --interactive)")
+            raise SessionExpired(_("the session expired; run 'ozon-rpa login' (or --interactive)"))
         self.lang = page_facts(self.page, self.settings.lang).lang
         with _SIGN_IN_LOCK:
             sign_in(self.page, self.settings.login, self.code_source, self.lang, self.settings.company)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.errors import PrecheckMismatch
+from agent.i18n import _
 from agent.records import ChangeRequest, PostingSnapshot
 
 
@@ -17,14 +18,14 @@ def differences(request: ChangeRequest, posting: PostingSnapshot) -> list[str]:
         for sku, qty in request.expected_items.items():
             shown = posting.items.get(sku)
             if shown is None:
-                found.append(f"item {sku} is not in the posting")
+                found.append(_("item {sku} is not in the posting", sku=sku))
             elif shown != qty:
-                found.append(f"item {sku}: quantity {shown}, expected {qty}")
+                found.append(_("item {sku}: quantity {shown}, expected {qty}", sku=sku, shown=shown, qty=qty))
         extra = sorted(set(posting.items) - set(request.expected_items))
         if extra:
-            found.append(f"unexpected items: {', '.join(extra)}")
+            found.append(_("unexpected items: {items}", items=", ".join(extra)))
     if request.expected_address and _squash(request.expected_address) not in _squash(posting.address):
-        found.append("the delivery address differs from the expected one")
+        found.append(_("the delivery address differs from the expected one"))
     return found
 
 
@@ -36,4 +37,4 @@ def precheck(request: ChangeRequest, posting: PostingSnapshot) -> None:
     """
     found = differences(request, posting)
     if found:
-        raise PrecheckMismatch("pre-check failed: " + "; ".join(found))
+        raise PrecheckMismatch(_("pre-check failed: {found}", found="; ".join(found)))

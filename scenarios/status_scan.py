@@ -14,6 +14,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.errors import AbortRun, AgentError, PortalError, PostingNotFound
+from agent.i18n import _
 from agent.records import ListedPosting, PostingSnapshot
 from pages.login_page import LoginPage
 from pages.posting_drawer import PostingDrawer
@@ -73,10 +74,10 @@ def _read_page(portal: Portal, url: str, needs_drawer: Callable[[ListedPosting],
         except (AgentError, PlaywrightError) as err:
             # The page's own API calls got 401 and it went to sign-in: open the page again (signs in).
             if attempt < PAGE_RETRIES and LoginPage(portal.page, portal.lang).is_current():
-                logger.info("session lapsed during the scan; signing in again")
+                logger.info(_("session lapsed during the scan; signing in again"))
                 continue
             if isinstance(err, PlaywrightError):
-                raise PortalError(f"reading {url} failed: {str(err).splitlines()[0]}") from err
+                raise PortalError(_("reading {url} failed: {why}", url=url, why=str(err).splitlines()[0])) from err
             raise
     return False
 
@@ -96,6 +97,6 @@ def read_drawers(portal: Portal, numbers: Iterable[str], data: ScanData) -> None
         if number in data.drawers:
             continue
         try:
-            _, data.drawers[number] = open_posting(portal, number)
+            _drawer, data.drawers[number] = open_posting(portal, number)
         except PostingNotFound:
-            logger.info("posting {} is not on the portal", number)
+            logger.info(_("posting {posting} is not on the portal", posting=number))
