@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP_LAYER = {"runner", "bulk_runner", "bulk_workers", "watch_runner", "cli", "cli_bulk", "cli_change", "cli_misc",
-             "cli_watch", "cli_calibrate", "__main__"}
+             "cli_watch", "cli_calibrate", "cli_capture", "__main__"}
 
 
 def imported_packages(path: Path) -> set[str]:
