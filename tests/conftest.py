@@ -41,6 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="portal language for the flow suite (ru, en, zh)")
     parser.addoption("--live", action="store_true", default=False,
                      help="read-only mode for a real portal: never save, never send")
+    parser.addoption("--replay", default=None, metavar="FILE",
+                     help="flow suite: run the read-only flow tests offline against a capture (ozon-rpa capture --har)")
     parser.addoption("--skins", default="classic,modern",
                      help="sandbox front ends to run the browser tests on, comma-separated: classic, modern")
 

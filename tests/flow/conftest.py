@@ -8,11 +8,17 @@ Where it runs, and what it may do there:
 * any other ``--base-url``, or ``--live``: read-only. Tests marked ``writes`` (save, send) are skipped; the
   session comes from the storage state named by ``OZON_RPA_FLOW_STATE`` (made with ``ozon-rpa login``),
   and without one the suite skips, saying so.
+* ``--replay FILE`` (a zip of ``ozon-rpa capture --har``, or a bare HAR): offline and read-only. Every page and
+  API call is answered from the recorded traffic (Playwright's ``route_from_har``, anything not recorded is
+  aborted); the portal need not be reachable. Only the walks the capture made can be replayed: the drawer and
+  the tracking dialog of the posting it opened (``test_posting.py``, ``test_dialog.py``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +45,56 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "writes: saves or sends on the target; skipped with --live or off loopback")
 
 
+@dataclass(frozen=True)
+class Replay:
+    """A captured session to answer every request from: the HAR, and where and in which language it was made."""
+
+    har: Path
+    base_url: str
+    lang: str
+
+
+def load_replay(path: Path, scratch: Path) -> Replay:
+    """The HAR of a capture zip (``session.har`` + ``capture.json``), or a bare HAR (its first page's origin)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as bundle:
+            names = bundle.namelist()
+            if "session.har" not in names:
+                raise pytest.UsageError(f"--replay {path}: no session.har in it (capture with --har)")
+            har = scratch / "session.har"
+            har.write_bytes(bundle.read("session.har"))
+            meta = json.loads(bundle.read("capture.json")) if "capture.json" in names else {}
+    else:
+        har, meta = path, {}
+    if not meta.get("base_url"):
+        entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+        first = str(entries[0]["request"]["url"]) if entries else ""
+        meta["base_url"] = "/".join(first.split("/")[:3])
+    return Replay(har, str(meta["base_url"]).rstrip("/"), str(meta.get("lang", "ru")))
+
+
+@pytest.fixture(scope="session")
+def replay(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Replay | None:
+    """The capture given by ``--replay``, or None."""
+    given = pytestconfig.getoption("--replay")
+    if not given:
+        return None
+    path = Path(str(given))
+    if not path.is_file():
+        raise pytest.UsageError(f"--replay {path}: no such file")
+    return load_replay(path, tmp_path_factory.mktemp("replay"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the tests that write when the target is read-only (``--live``, or not a loopback sandbox)."""
+    """Skip the tests that write when the target is read-only (``--live``, ``--replay``, or not a loopback sandbox)."""
     base_url = config.getoption("base_url")
+    if config.getoption("--replay"):
+        why = "--replay is offline and read-only: the recorded traffic cannot save or send"
+        for item in items:
+            if FLOW_DIR in Path(str(item.fspath)).parents and (
+                    item.get_closest_marker("writes") or "sandbox" in getattr(item, "fixturenames", ())):
+                item.add_marker(pytest.mark.skip(reason=why))
+        return
     if config.getoption("--live"):
         why = "--live is read-only: never saves, never sends"
     elif base_url and not Settings(base_url=base_url, _env_file=None).is_loopback:
@@ -61,15 +114,19 @@ class Target:
     lang: str
     live: bool
     loopback: bool
+    replay: Replay | None = None
 
     @property
     def read_only(self) -> bool:
-        return self.live or not self.loopback
+        return self.live or not self.loopback or self.replay is not None
 
 
 @pytest.fixture(scope="session")
-def base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str:
-    """``--base-url`` when given, else this process's sandbox (overrides pytest-playwright's ``base_url``)."""
+def base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest, replay: Replay | None) -> str:
+    """``--base-url`` when given, the captured portal's with ``--replay``, else this process's sandbox
+    (overrides pytest-playwright's ``base_url``)."""
+    if replay is not None:
+        return replay.base_url
     given = pytestconfig.getoption("base_url")
     if given:
         return str(given).rstrip("/")
@@ -77,7 +134,9 @@ def base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str
 
 
 @pytest.fixture(scope="session")
-def target(base_url: str, pytestconfig: pytest.Config) -> Target:
+def target(base_url: str, pytestconfig: pytest.Config, replay: Replay | None) -> Target:
+    if replay is not None:  # recorded traffic: no sandbox to reset or ask, nothing to sign in to
+        return Target(base_url, replay.lang, True, False, replay)
     loopback = Settings(base_url=base_url, _env_file=None).is_loopback
     return Target(base_url, str(pytestconfig.getoption("--portal-lang")), bool(pytestconfig.getoption("--live")),
                   loopback)
@@ -120,15 +179,22 @@ def flow_settings(target: Target, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def code_source(flow_settings: Settings) -> CodeSource | None:
-    """Where a one-time code comes from: the sandbox outbox on loopback; elsewhere nobody (no sign-in)."""
-    return sandbox_code_source(flow_settings) if flow_settings.is_loopback else None
+def code_source(flow_settings: Settings, target: Target) -> CodeSource | None:
+    """Where a one-time code comes from: the sandbox outbox on loopback; elsewhere (and replaying) nobody."""
+    return sandbox_code_source(flow_settings) if flow_settings.is_loopback and target.replay is None else None
 
 
 @pytest.fixture(scope="session")
 def flow_state(browser: Browser, target: Target, tmp_path_factory: pytest.TempPathFactory,
                pytestconfig: pytest.Config) -> Path:
-    """A signed-in browser state: ``OZON_RPA_FLOW_STATE``, or on loopback one signing-in made here, once."""
+    """A signed-in browser state: ``OZON_RPA_FLOW_STATE``, or on loopback one signing-in made here, once.
+
+    Replaying, an empty one: the recorded answers need no session (and the capture's cookies are redacted).
+    """
+    if target.replay is not None:
+        path = tmp_path_factory.mktemp("replay-state") / "storage-state.json"
+        path.write_text(json.dumps({"cookies": [], "origins": []}), encoding="utf-8")
+        return path
     given = os.environ.get(STATE_ENV)
     if given:
         if not Path(given).is_file():
@@ -165,6 +231,9 @@ def add_lang_cookie(context: Any, target: Target) -> None:
 def flow_page(new_context: Any, flow_state: Path, target: Target, oracle: Oracle | None) -> Page:
     """A signed-in page on the target, in ``--portal-lang`` (artifacts kept as pytest-playwright's flags say)."""
     context = new_context(storage_state=flow_state)
+    if target.replay is not None:
+        # Offline: every request is answered from the capture; one it does not hold fails (never the network).
+        context.route_from_har(target.replay.har, not_found="abort")
     add_lang_cookie(context, target)
     page: Page = context.new_page()
     return page
