@@ -9,13 +9,14 @@ front end in ``--skins``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agent.settings import Settings
+from pages.profile import use_profile
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 
@@ -27,6 +28,13 @@ RENAMES = {
                "drawer.chat_buyer": ("chat_buyer", "Чат с покупателем")},
     "dialog": {"dialog.save": ("save", "Готово"), "dialog.tracking": ("tracking_input", "Номер для отслеживания")},
 }
+
+
+@pytest.fixture(autouse=True)
+def no_profile_left() -> Iterator[None]:
+    """The in-process CLI installs the profile process-wide: later tests in this worker get the shipped tables."""
+    yield
+    use_profile(None)
 
 
 def doctor_checks(result: Any) -> list[dict[str, Any]]:
