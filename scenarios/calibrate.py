@@ -71,12 +71,19 @@ _ARM = r"""(what) => {
         ? norm(control.innerText) : label) || norm(control.getAttribute('placeholder')),
       text: norm(control.innerText || control.value || ''),
     };
+    done();
+  };
+  // Esc: this portal has no such control here (e.g. no buyer chat on this account); skip it.
+  const skip = e => { if (e.key === 'Escape') { stop(e); window.__ozonRpaClicked = {skipped: 'yes'}; done(); } };
+  const done = () => {
     for (const kind of kinds) window.removeEventListener(kind, stop, true);
     window.removeEventListener('click', caught, true);
+    window.removeEventListener('keydown', skip, true);
     banner.remove();
   };
   for (const kind of kinds) window.addEventListener(kind, stop, true);
   window.addEventListener('click', caught, true);
+  window.addEventListener('keydown', skip, true);
 }"""
 
 
@@ -88,12 +95,14 @@ class Calibration:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     locators: dict[str, dict[str, str]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)  # label names the person was asked to click
+    skipped: list[str] = field(default_factory=list)  # ... and those they said are not there (Esc)
     check: UICheckReport | None = None
 
 
 def ask_click(page: Page, name: str, words: str, person: Person | None, timeout_ms: float) -> dict[str, str]:
     """Show the banner, wait for the person's click (caught, never passed on), and say what was clicked."""
-    page.evaluate(_ARM, f"ozon-rpa: click «{words}» ({name}). Nothing is saved: the click only teaches the agent.")
+    page.evaluate(_ARM, f"ozon-rpa: click «{words}» ({name}); Esc if there is none. Nothing is saved: the click "
+                        "only teaches the agent.")
     if person is not None:
         person(page, name, words)
     page.wait_for_function("() => window.__ozonRpaClicked", timeout=timeout_ms)
@@ -118,7 +127,11 @@ def _teach(page: Page, obj: PageObject, names: tuple[str, ...], result: Calibrat
         if obj.how_found(words) != "not found":
             continue
         result.asked.append(name)
-        kind, entry = entry_for(name, words, ask_click(page, name, words, person, timeout_ms))
+        clicked = ask_click(page, name, words, person, timeout_ms)
+        if clicked.get("skipped"):
+            result.skipped.append(name)
+            continue
+        kind, entry = entry_for(name, words, clicked)
         if kind == "label":
             result.labels.setdefault(obj.lang, {}).update(entry)
             update_profile(result.profile, {obj.lang: entry}, {})

@@ -99,3 +99,24 @@ def test_calibrate_command_should_ask_nothing_and_write_nothing_when_every_contr
     assert not profile.exists()
     assert sandbox.posting(number)["save_count"] == 0
     assert "every control was found" in result.output
+
+
+def test_calibrate_should_let_a_person_skip_a_control_their_portal_lacks_and_doctor_should_still_name_it(
+    sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    number = sandbox.postings(editable=True, limit=5)[2]["posting_number"]
+    sandbox.set_label("ru", "drawer.chat_buyer", "Чат с покупателем")
+    profile = tmp_path / "portal.toml"
+
+    def run() -> Calibration:
+        with workbench(agent_settings) as bench:
+            return calibrate(bench.portal, number, profile, lambda page, _n, _w: page.keyboard.press("Escape"),
+                             timeout_ms=20_000)
+
+    result = run_in_thread(run)
+
+    assert (result.asked, result.skipped) == (["chat_buyer"], ["chat_buyer"])
+    assert not profile.exists()
+    assert result.check is not None and [line for _d, line, _s in result.check.fixes] == [
+        '[labels.ru] chat_buyer = "<the text you see instead>"']
+    assert sandbox.posting(number)["save_count"] == 0
