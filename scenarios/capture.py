@@ -104,11 +104,14 @@ def _cookie_values(header: str) -> list[str]:
     """The values of a ``Cookie`` or ``Set-Cookie`` header (one or several, newline-separated)."""
     values = []
     for line in header.splitlines():
-        for part in line.split(";" if not line.lower().startswith(("path", "expires")) else "\n"):
+        for part in line.split(";"):
             name, _, value = part.strip().partition("=")
-            if value and name.lower() not in ("path", "expires", "max-age", "domain", "samesite"):
+            if value and name.lower() not in _COOKIE_ATTRIBUTES:
                 values.append(value)
     return values
+
+
+_COOKIE_ATTRIBUTES = frozenset({"path", "expires", "max-age", "domain", "samesite", "priority"})
 
 
 def _redact_query(url: str, redactor: Redactor) -> str:
