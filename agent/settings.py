@@ -73,14 +73,6 @@ class Settings(BaseSettings):
     four_eyes: bool = False
     templates_dir: Path | None = None
     stuck_days: int = Field(default=10, ge=1, description="watch: days in one status that count as stuck")
-
-    @field_validator("allowed_hosts", mode="before")
-    @classmethod
-    def _split_hosts(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(h.strip().lower() for h in value.split(",") if h.strip())
-        return value
-
     #: Bulk apply warns about a plan whose postings were read longer ago than this, and refuses one read
     #: longer ago than ``plan_max_age_h`` (plan again): a week covers a plan approved on Friday and applied
     #: after a long weekend; older reads mostly turn into "changed since the plan" rejections.
@@ -91,6 +83,14 @@ class Settings(BaseSettings):
     count_resends: bool = True
     #: The user's portal profile (TOML): their own labels and locators for the portal (``pages/profile.py``).
     portal_profile: Path | None = None
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(h.strip().lower() for h in value.split(",") if h.strip())
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
