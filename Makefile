@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 browser: $(STAMP)
-	@$(BIN)/python -m agent.browser >/dev/null 2>&1 || BIN=$(BIN) sh scripts/install-browser.sh
-	@printf 'browser: ' && $(BIN)/python -m agent.browser
+	@$(BIN)/python -m agent.core.browser >/dev/null 2>&1 || BIN=$(BIN) sh scripts/install-browser.sh
+	@printf 'browser: ' && $(BIN)/python -m agent.core.browser
 
 # tesseract (Russian, Chinese) reads the evidence images in the tests: no buyer data may be readable.
 ocr:
@@ -53,7 +53,7 @@ i18n: $(STAMP)
 		--init-missing --no-wrap --ignore-obsolete || exit 1; done
 
 # Mutation testing of the safety core ([tool.mutmut] in pyproject.toml); slow, so not part of `make test`.
-# Narrow it with mutant-name globs, e.g. `make mutate MUTANTS='agent.tracking* scenarios.precheck*'`.
+# Narrow it with mutant-name globs, e.g. `make mutate MUTANTS='agent.rules.tracking* scenarios.precheck*'`.
 MUTANTS ?=
 mutate: browser ocr
 	$(BIN)/mutmut run $(MUTANTS)

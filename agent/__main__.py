@@ -1,5 +1,5 @@
 """``python -m agent`` is ``ozon-rpa``."""
 
-from agent.cli import app
+from agent.cli.app import app
 
 app(prog_name="ozon-rpa")

@@ -9,7 +9,7 @@ Every command that drives the portal runs these first, in this order, and stops 
    :func:`check_posting_number`);
 3. what the journal already knows: a number recorded on another posting, a plan's approval, a run to
    resume, a change to tell the buyer about;
-4. the first contact with the portal (:func:`agent.portal_check.check_portal`), once, without retries.
+4. the first contact with the portal (:func:`agent.core.portal_check.check_portal`), once, without retries.
 
 Failures of 1 and 2 are ``InputError``/``ConfigError`` (exit 2, nothing touched); journal rejections keep
 the command's usual outcome; the portal check raises ``PortalUnreachable`` (exit 3).
@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from agent import tracking
-from agent.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
-from agent.hosts import ensure_allowed, host_allowed
-from agent.i18n import N_, _
-from agent.inputs import POSTING_PATTERN, InputFile, read_rows
-from agent.journal import Journal
-from agent.plan import Plan, check_approval, load_plan
-from agent.records import ChangeRequest, Lookup, Outcome
-from agent.settings import Settings
+from agent.bulk.inputs import POSTING_PATTERN, InputFile, read_rows
+from agent.bulk.plan import Plan, check_approval, load_plan
+from agent.core.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
+from agent.core.hosts import ensure_allowed, host_allowed
+from agent.core.i18n import N_, _
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, Lookup, Outcome
+from agent.core.settings import Settings
+from agent.rules import tracking
 
 #: Ports that browsers refuse to open (the Fetch standard's "bad ports"; Chromium says ERR_UNSAFE_PORT), so a
 #: portal there can answer a plain HTTP client and still never load in the browser.
@@ -259,7 +259,7 @@ def check_resume(settings: Settings, run_id: str) -> None:
                            path=settings.journal_path)) from None
     finally:
         journal.close()
-    plan_copy = settings.runs_dir / run.id / "plan.json"  # bulk_runner.PLAN_COPY (a layer above this one)
+    plan_copy = settings.runs_dir / run.id / "plan.json"  # agent.bulk.runner.PLAN_COPY (a layer above this one)
     if not plan_copy.exists():
         raise InputError(_("run {run}: its plan copy {path} is missing; cannot resume", run=run_id, path=plan_copy))
 

@@ -15,17 +15,17 @@ from loguru import logger
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from agent import tracking
-from agent.browser import choose_browser, launched_browser
-from agent.errors import BusinessRuleError
-from agent.evidence import Evidence
-from agent.hosts import ensure_allowed
-from agent.i18n import _
-from agent.journal import Journal, RunRecord
-from agent.otp import CodeSource, prompt_code_source, sandbox_code_source
-from agent.records import ChangeRequest, ChangeResult, Outcome
-from agent.session import new_context, save_state
-from agent.settings import Settings
+from agent.core.browser import choose_browser, launched_browser
+from agent.core.errors import BusinessRuleError
+from agent.core.evidence import Evidence
+from agent.core.hosts import ensure_allowed
+from agent.core.i18n import _
+from agent.core.journal import Journal, RunRecord
+from agent.core.otp import CodeSource, prompt_code_source, sandbox_code_source
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
+from agent.core.session import new_context, save_state
+from agent.core.settings import Settings
+from agent.rules import tracking
 from pages.login_page import LOGIN_URL
 from pages.postings_list import PostingsListPage
 from scenarios.change_tracking import ChangeJob, change_tracking

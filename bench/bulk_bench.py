@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from agent.tracking import s10_check_digit  # noqa: E402
+from agent.rules.tracking import s10_check_digit  # noqa: E402
 
 
 def http(url: str, data: dict[str, object] | None = None) -> dict[str, object]:

@@ -26,16 +26,16 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from agent.browser import find_browser, launch_options  # noqa: E402
-from agent.tracking import s10_check_digit  # noqa: E402
+from agent.core.browser import find_browser, launch_options  # noqa: E402
+from agent.rules.tracking import s10_check_digit  # noqa: E402
 from bench.bulk_bench import http, start_sandbox  # noqa: E402
 from fixtures.sandbox.i18n import RU  # noqa: E402
 
 
 def saved_state(url: str, state_dir: Path) -> Path:
     """A signed-in browser state, made once and not timed (codegen's ``--save-storage``, like our saved session)."""
+    from agent.core.settings import Settings
     from agent.runner import workbench
-    from agent.settings import Settings
 
     settings = Settings(base_url=url, state_dir=state_dir, otp_source="sandbox", _env_file=None)
     with workbench(settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from agent.errors import UIDrift
+from agent.core.errors import UIDrift
 from pages.finders import Control, Finder, Scope
 from pages.labels import Labels, label_table
 
@@ -14,7 +14,7 @@ class PageObject:
     """Base of the page objects: takes the ``Page`` and the portal language (``ru``, ``en``, ``zh``).
 
     Page objects act and read; they never assert and never sleep. When a control is missing they raise
-    :class:`~agent.errors.UIDrift` naming themselves, the label and the language.
+    :class:`~agent.core.errors.UIDrift` naming themselves, the label and the language.
     """
 
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from agent.errors import PortalError, PostingNotFound
-from agent.i18n import _
-from agent.records import PostingSnapshot
+from agent.core.errors import PortalError, PostingNotFound
+from agent.core.i18n import _
+from agent.core.records import PostingSnapshot
 from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control

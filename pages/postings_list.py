@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from agent.errors import PortalError
-from agent.records import ListedPosting
+from agent.core.errors import PortalError
+from agent.core.records import ListedPosting
 from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control

@@ -11,7 +11,7 @@ A TOML file (``OZON_RPA_PORTAL_PROFILE`` or ``--profile``)::
 
 Loaded with tomllib, checked with pydantic, and installed once at start (:func:`use_profile`): page objects
 then read the profile's labels (``pages.labels.label_table``) and try its locators first (``pages.finders``).
-A profile that cannot be used is a :class:`~agent.errors.ConfigError` naming the file, the line and the key.
+A profile that cannot be used is a :class:`~agent.core.errors.ConfigError` naming the file, the line and the key.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator as PwLocator
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 from pages.finders import use_locators
 from pages.labels import LANGS, label_names, label_table, use_overrides
 

@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 from pages.base import PageObject
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from playwright.sync_api import Response
 
-from agent.secure_files import write_private
+from agent.core.secure_files import write_private
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
 from pages.tracking_dialog import TrackingDialog

@@ -22,7 +22,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from agent.errors import (
+from agent.core.errors import (
     AbortRun,
     AgentError,
     BusinessRuleError,
@@ -35,13 +35,13 @@ from agent.errors import (
     SessionExpired,
     VerificationFailed,
 )
-from agent.evidence import Evidence
-from agent.i18n import _
-from agent.journal import Journal
-from agent.notices import NoticeKind
-from agent.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
-from agent.settings import Settings
-from agent.tracking import normalize
+from agent.core.evidence import Evidence
+from agent.core.i18n import _
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
+from agent.core.settings import Settings
+from agent.rules.notices import NoticeKind
+from agent.rules.tracking import normalize
 from pages.posting_drawer import PostingDrawer
 from pages.privacy import personal_data_boxes
 from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent.errors import BusinessRuleError, PostingNotFound
-from agent.i18n import _
-from agent.records import ChangeRequest, Lookup, PostingSnapshot
+from agent.core.errors import BusinessRuleError, PostingNotFound
+from agent.core.i18n import _
+from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
 from scenarios.portal import Portal

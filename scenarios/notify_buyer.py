@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from loguru import logger
 
-from agent.errors import AbortRun, AgentError
-from agent.i18n import _
-from agent.journal import Journal
-from agent.notices import NoticeKind, buyer_notice
-from agent.settings import Settings
+from agent.core.errors import AbortRun, AgentError
+from agent.core.i18n import _
+from agent.core.journal import Journal
+from agent.core.settings import Settings
+from agent.rules.notices import NoticeKind, buyer_notice
 from pages.chat_page import ChatPage
 from scenarios.portal import Portal
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent.errors import PrecheckMismatch
-from agent.i18n import _
-from agent.records import ChangeRequest, PostingSnapshot
+from agent.core.errors import PrecheckMismatch
+from agent.core.i18n import _
+from agent.core.records import ChangeRequest, PostingSnapshot
 
 
 def _squash(text: str) -> str:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.errors import AbortRun, AgentError, PortalError, PostingNotFound
-from agent.i18n import _
-from agent.records import ListedPosting, PostingSnapshot
+from agent.core.errors import AbortRun, AgentError, PortalError, PostingNotFound
+from agent.core.i18n import _
+from agent.core.records import ListedPosting, PostingSnapshot
 from pages.login_page import LoginPage
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage

@@ -13,9 +13,9 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
-from agent.errors import AgentError, UIDrift
-from agent.evidence import paint_over
-from agent.evidence_stamp import Stamp, burn
+from agent.core.errors import AgentError, UIDrift
+from agent.core.evidence import paint_over
+from agent.core.evidence_stamp import Stamp, burn
 from pages.base import PageObject
 from pages.chat_page import ChatPage
 from pages.posting_drawer import PostingDrawer

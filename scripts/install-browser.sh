@@ -10,8 +10,8 @@ elif [ -x "$BIN/playwright" ]; then
   echo "No Chromium found: trying 'playwright install chromium'..."
   "$BIN/playwright" install chromium
 fi
-if ! "$BIN/python" -m agent.browser >/dev/null 2>&1; then
-  "$BIN/python" -m agent.browser
+if ! "$BIN/python" -m agent.core.browser >/dev/null 2>&1; then
+  "$BIN/python" -m agent.core.browser
   echo "Could not install a browser automatically. Install Chromium (Debian/Ubuntu: sudo apt-get install -y chromium)" >&2
   echo "or run '$BIN/playwright install chromium' on a machine with internet, then run make again." >&2
   exit 1

@@ -1,6 +1,6 @@
 """Shared fixtures: one real sandbox server per test process, a real Chromium, and the agent's settings.
 
-pytest-playwright's fixtures (``page``, ``browser``, ...) launch the browser that ``agent.browser`` finds.
+pytest-playwright's fixtures (``page``, ``browser``, ...) launch the browser that ``agent.core.browser`` finds.
 The agent itself runs its own Playwright; inside pytest it does so in a worker thread
 (:func:`run_in_thread`), because pytest-playwright's session keeps Playwright's loop on the main thread.
 """
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
-from agent.browser import find_browser, launch_options
-from agent.i18n import set_ui_lang
-from agent.settings import Settings
+from agent.core.browser import find_browser, launch_options
+from agent.core.i18n import set_ui_lang
+from agent.core.settings import Settings
 from fixtures.sandbox.config import SandboxConfig
 from fixtures.sandbox.server import SandboxServer
 from fixtures.sandbox.skin import SKINS
@@ -206,7 +206,7 @@ def cli(agent_settings: Settings) -> Callable[..., Any]:
            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "OZON_RPA_TIMEOUT_MS": "10000"}
 
     def invoke(*args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Any:
-        from agent.cli import app
+        from agent.cli.app import app
 
         return run_in_thread(lambda: runner.invoke(app, list(args), env={**env, **(env_extra or {})}, input=input))
 

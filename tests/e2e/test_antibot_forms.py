@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from pages.challenge import challenge_shown
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10

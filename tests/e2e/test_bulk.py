@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from agent.core.settings import Settings
 from agent.runner import workbench
-from agent.settings import Settings
 from pages.profile import use_profile
 from scenarios.calibrate import Calibration, calibrate
 from tests.conftest import Oracle, run_in_thread

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from agent.settings import Settings
-from agent.tracking import s10_check_digit
+from agent.core.settings import Settings
+from agent.rules.tracking import s10_check_digit
 from tests.conftest import Oracle
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from pages.labels import LABELS
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10

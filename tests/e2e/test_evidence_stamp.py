@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from agent.evidence_stamp import read_stamp
-from agent.settings import Settings
+from agent.core.evidence_stamp import read_stamp
+from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_bulk import write_rows
 from tests.e2e.test_change import editable, s10

@@ -25,9 +25,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from agent.journal import Journal
-from agent.plan import Plan, PlanRow, save_plan
-from agent.records import ChangeRequest, ChangeResult, Outcome
+from agent.bulk.plan import Plan, PlanRow, save_plan
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from pages.posting_drawer import PostingDrawer
 from pages.tracking_dialog import TrackingDialog
 from tests.conftest import Oracle

@@ -28,7 +28,7 @@ WALKS_RECORDED = "drawer_should_read_the_posting or dialog_should_offer"
 
 def capture_of_a_sandbox(tmp_path: Path) -> tuple[Path, str]:
     """``capture --har`` of a fresh sandbox, which is stopped afterwards; the zip and the sandbox's address."""
-    from agent.cli import app
+    from agent.cli.app import app
 
     bundle = tmp_path / "capture.zip"
     state_dir = tmp_path / "state"

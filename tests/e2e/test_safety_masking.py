@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from agent.session import new_context
-from agent.settings import Settings
+from agent.core.session import new_context
+from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data

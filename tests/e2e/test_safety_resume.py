@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 

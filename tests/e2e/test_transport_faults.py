@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from fixtures.faulty_proxy import Faults, FaultyProxy
 from fixtures.sandbox.server import SandboxServer
 from tests.conftest import Oracle

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from agent.settings import Settings
+from agent.core.settings import Settings
 from fixtures.sandbox.tracking_formats import russian_post_check_digit, s10_check_digit
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from agent.otp import CodeSource, sandbox_code_source
-from agent.settings import Settings
+from agent.core.otp import CodeSource, sandbox_code_source
+from agent.core.settings import Settings
 from pages.postings_list import PostingsListPage
 from scenarios.login import sign_in
 from scenarios.portal import Portal

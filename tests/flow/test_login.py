@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from agent.otp import sandbox_code_source
-from agent.settings import Settings
+from agent.core.otp import sandbox_code_source
+from agent.core.settings import Settings
 from pages.login_page import LoginPage
 from pages.postings_list import PostingsListPage
 from tests.conftest import Oracle

@@ -168,7 +168,7 @@ def test_skin_should_be_chosen_on_the_command_line(entry: str, monkeypatch: pyte
 
     import fixtures.sandbox.__main__ as module_main
     import fixtures.sandbox.server as server_module
-    from agent.cli import app
+    from agent.cli.app import app
 
     served: list[str] = []
     # Stand in for the blocking serve() only: this checks the options' wiring, not the server.

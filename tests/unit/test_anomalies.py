@@ -1,4 +1,4 @@
-"""The watch's rules (``agent.anomalies``), on plain records: no browser, no sandbox."""
+"""The watch's rules (``agent.rules.anomalies``), on plain records: no browser, no sandbox."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.anomalies import Finding, Rule, journal_findings, needs_drawer, portal_findings
-from agent.cli_watch import parse_every
-from agent.journal import Journal
-from agent.records import ChangeRequest, ChangeResult, ListedPosting, Outcome, PostingSnapshot
-from agent.tracking import s10_check_digit
-from agent.watch_report import ScanFacts, write_csv, write_watch_report
+from agent.cli.watch import parse_every
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, ChangeResult, ListedPosting, Outcome, PostingSnapshot
+from agent.rules.anomalies import Finding, Rule, journal_findings, needs_drawer, portal_findings
+from agent.rules.tracking import s10_check_digit
+from agent.watch.report import ScanFacts, write_csv, write_watch_report
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from agent import i18n
-from agent.cli import app
-from agent.records import ExitCode
+from agent.cli.app import app
+from agent.core import i18n
+from agent.core.records import ExitCode
 
 LANGS = ("zh", "ru")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agent.evidence_stamp import Stamp, burn, read_stamp, save_stamped, where
+from agent.core.evidence_stamp import Stamp, burn, read_stamp, save_stamped, where
 
 MOMENT = datetime(2026, 11, 28, 7, 40, 12, tzinfo=UTC)
 

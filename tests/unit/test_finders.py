@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from agent.errors import UIDrift
+from agent.core.errors import UIDrift
 from pages.finders import Control, Finder
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage

@@ -15,11 +15,11 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from pydantic import ValidationError
 
-from agent import i18n
-from agent.errors import InvalidTrackingNumber
-from agent.i18n import _, ngettext, pgettext
-from agent.settings import Settings
-from agent.tracking import check
+from agent.core import i18n
+from agent.core.errors import InvalidTrackingNumber
+from agent.core.i18n import _, ngettext, pgettext
+from agent.core.settings import Settings
+from agent.rules.tracking import check
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = ("ru", "zh")
@@ -83,7 +83,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 def test_extraction_should_find_the_messages_of_python_modules_and_templates(extracted: Catalog) -> None:
     ids = {m.id for m in extracted if m.id}
     assert "Status watch" in ids, "templates (watch.html.j2)"
-    assert "Changes per carrier" in ids, "python modules (stats_report.py)"
+    assert "Changes per carrier" in ids, "python modules (stats/report.py)"
     assert ("posting flagged", "postings flagged") in ids, "plurals"
     assert extracted.get("changed", context="outcome") is not None, "messages in a context"
 

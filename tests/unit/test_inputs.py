@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.errors import InputError
-from agent.inputs import HEADER_ALIASES, InputFile, read_rows
+from agent.bulk.inputs import HEADER_ALIASES, InputFile, read_rows
+from agent.core.errors import InputError
 
 S10 = "RR473124829GB"
 RP = "62009147017544"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from agent.journal import Journal
-from agent.records import ChangeRequest, ChangeResult, Outcome
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 NEW = "RR473124829GB"
 

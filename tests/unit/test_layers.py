@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TOP_LAYER = {"runner", "bulk_runner", "bulk_workers", "watch_runner", "cli", "cli_bulk", "cli_change", "cli_misc",
-             "cli_watch", "cli_calibrate", "cli_capture", "__main__"}
+TOP_LAYER = {"runner", "workers", "app", "bulk", "posting", "getting_started", "watch", "calibrate", "capture",
+             "__main__"}
 
 
 def imported_packages(path: Path) -> set[str]:

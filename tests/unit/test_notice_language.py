@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from agent import i18n
-from agent.notices import buyer_notice
-from agent.settings import Settings
+from agent.core import i18n
+from agent.core.settings import Settings
+from agent.rules.notices import buyer_notice
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InputError
-from agent.inputs import read_rows
-from agent.journal import Journal
-from agent.plan import (
+from agent.bulk.inputs import read_rows
+from agent.bulk.plan import (
     Plan,
     PlanRow,
     apply_portal_state,
@@ -23,7 +21,9 @@ from agent.plan import (
     to_requests,
     verify_plan,
 )
-from agent.records import Outcome
+from agent.core.errors import InputError
+from agent.core.journal import Journal
+from agent.core.records import Outcome
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 P1, P2 = "48173252-0033-2", "48173252-0034-1"

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent.errors import InputError
-from agent.plan import Plan, PlanRow, check_age, compute_hash, row_request, to_requests
-from agent.records import ChangeRequest, PostingSnapshot
+from agent.bulk.plan import Plan, PlanRow, check_age, compute_hash, row_request, to_requests
+from agent.core.errors import InputError
+from agent.core.records import ChangeRequest, PostingSnapshot
 from scenarios.change_tracking import changed_since_plan
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

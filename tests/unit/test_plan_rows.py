@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from agent.plan import Plan, PlanRow, apply_portal_state, rejected_results, row_request, to_requests
-from agent.records import ChangeRequest, ChangeResult, Outcome
+from agent.bulk.plan import Plan, PlanRow, apply_portal_state, rejected_results, row_request, to_requests
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 NEW = "RR473124829GB"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 from pages import finders
 from pages.labels import LABELS, label_table
 from pages.profile import label_name_for, profile_line, update_profile, use_profile

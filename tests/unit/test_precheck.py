@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from agent.errors import PrecheckMismatch
-from agent.records import ChangeRequest, PostingSnapshot
+from agent.core.errors import PrecheckMismatch
+from agent.core.records import ChangeRequest, PostingSnapshot
 from scenarios.precheck import differences, precheck
 
 ADDRESS = "394093, г. Воронеж, пр-т Победы, д. 64"

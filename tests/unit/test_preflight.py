@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from agent.errors import BusinessRuleError, ConfigError, InputError
-from agent.journal import Journal
-from agent.plan import Plan, PlanRow, save_plan
-from agent.portal_check import MAX_REDIRECTS, PortalUnreachable, check_portal
+from agent.bulk.plan import Plan, PlanRow, save_plan
+from agent.core.errors import BusinessRuleError, ConfigError, InputError
+from agent.core.journal import Journal
+from agent.core.portal_check import MAX_REDIRECTS, PortalUnreachable, check_portal
+from agent.core.records import ChangeRequest, ChangeResult, Lookup, Outcome
+from agent.core.settings import Settings
 from agent.preflight import check_change, check_notify, check_plan, check_posting_number, check_raw_apply, check_setup
-from agent.records import ChangeRequest, ChangeResult, Lookup, Outcome
-from agent.settings import Settings
 
 S10 = "RR473124829GB"
 P1 = "48173252-0033-2"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from agent.journal import RunRecord
-from agent.plan import Plan
-from agent.records import Outcome
-from agent.report import write_report
-from agent.results import ResultRow
+from agent.bulk.plan import Plan
+from agent.bulk.report import write_report
+from agent.bulk.results import ResultRow
+from agent.core.journal import RunRecord
+from agent.core.records import Outcome
 
 P1, P2, P3, P4 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1", "48173252-0036-1"
 

@@ -6,10 +6,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.bulk_runner import _Resends
-from agent.journal import Journal
-from agent.netlog import SentRequest
-from agent.records import ChangeRequest
+from agent.bulk.runner import _Resends
+from agent.core.journal import Journal
+from agent.core.netlog import SentRequest
+from agent.core.records import ChangeRequest
 
 SAVE = "http://127.0.0.1:8400/api/postings/{}/tracking"
 

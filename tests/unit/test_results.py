@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from agent.journal import ItemRecord
-from agent.plan import Plan, PlanRow
-from agent.records import ChangeRequest, Outcome
-from agent.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, result_rows, write_results
-from agent.spreadsheet_cells import FORMULA_STARTS, safe_cell
+from agent.bulk.plan import Plan, PlanRow
+from agent.bulk.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, result_rows, write_results
+from agent.core.journal import ItemRecord
+from agent.core.records import ChangeRequest, Outcome
+from agent.core.spreadsheet_cells import FORMULA_STARTS, safe_cell
 
 P1, P2, P3 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1"
 RP = "62009147017544"

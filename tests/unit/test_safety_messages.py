@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InputError, InvalidTrackingNumber
-from agent.journal import Journal
-from agent.plan import Plan, PlanRow, approve_plan, check_approval
-from agent.tracking import check
+from agent.bulk.plan import Plan, PlanRow, approve_plan, check_approval
+from agent.core.errors import InputError, InvalidTrackingNumber
+from agent.core.journal import Journal
+from agent.rules.tracking import check
 
 
 @pytest.mark.parametrize(("raw", "message"), [

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from agent.journal import Journal
-from agent.records import ChangeRequest, ChangeResult, Outcome
-from agent.stats import NO_CARRIER, NO_REASON, ChangeStats, cause_of, change_stats
+from agent.cli.app import app
+from agent.core.journal import Journal
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
+from agent.stats.analytics import NO_CARRIER, NO_REASON, ChangeStats, cause_of, change_stats
 
 #: (posting, outcome, carrier, reason, error, started, finished). Times in UTC on 2026-02-0x.
 ITEMS = [

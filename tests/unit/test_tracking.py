@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from agent.errors import InvalidTrackingNumber
-from agent.tracking import CARRIERS, check, normalize, russian_post_check_digit, s10_check_digit
+from agent.core.errors import InvalidTrackingNumber
+from agent.rules.tracking import CARRIERS, check, normalize, russian_post_check_digit, s10_check_digit
 
 VALID_S10 = "RR473124829GB"
 VALID_RUSSIAN_POST = "62009147017544"

@@ -1,0 +1,1 @@
+"""Supervised bulk edits: input files, the sealed plan, the workers, the run, results and report."""

@@ -1,0 +1,401 @@
+"""The plan of a supervised bulk edit: what will change, sealed by a content hash, approved in the journal.
+
+One person plans (the input file plus each posting's current state, read from the portal without
+touching it), another approves the plan's *hash*, and the runner applies exactly what was approved. The
+hash covers everything that decides what the run does, so an edit to the file after planning or after
+approval shows up as a hash mismatch and stops the run before anything is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from agent.bulk import input_headers as vocab
+from agent.bulk.inputs import InputFile, InputRow, RowProblem
+from agent.core.errors import InputError
+from agent.core.i18n import _
+from agent.core.journal import Journal, now_iso
+from agent.core.records import ChangeRequest, ChangeResult, Outcome
+from agent.rules.tracking import normalize
+
+Action = Literal["change", "unchanged", "rejected", "pending"]
+#: 2: rows carry when their posting was read (``read_at``) and plans carry ``overwrite_changed``.
+PLAN_VERSION = 2
+_ACTIONABLE: frozenset[str] = frozenset({"change", "unchanged", "pending"})
+_FORCED = "accepted because of force"  # the warning agent.rules.tracking.check adds to a forced number
+
+
+class PlanRow(BaseModel):
+    """One input row with the posting's state at planning time and what the run will do with it."""
+
+    row_number: int | None = None
+    posting_number: str
+    new_tracking: str = ""
+    carrier: str | None = None
+    reason: str = ""
+    notify: bool = False
+    pending: bool = False
+    force: bool = False  # the number failed its check digit and was accepted with --force
+    expected_items: dict[str, int] | None = None
+    expected_address: str | None = None
+    old_tracking: str = ""  # as read from the portal; "" when unknown or not set
+    current_carrier: str = ""
+    status: str = ""
+    read_at: str = ""  # when the portal was read for this row (ISO 8601, UTC); "" when it was not read
+    action: Action = "change"
+    why: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    original: dict[str, str] = Field(default_factory=dict)
+
+
+class Plan(BaseModel):
+    """A plan file: provenance, the input's column order and one row per input row."""
+
+    version: int = PLAN_VERSION
+    created_at: str = Field(default_factory=now_iso)
+    created_by: str = ""
+    source: str = ""
+    source_sha256: str = ""
+    base_url: str = ""
+    columns: list[str] = Field(default_factory=list)
+    #: Replace numbers that changed since the plan read them. Part of the sealed content: approving the plan
+    #: approves overwriting other people's changes.
+    overwrite_changed: bool = False
+    rows: list[PlanRow] = Field(default_factory=list)
+    content_hash: str = ""
+
+    def seal(self) -> Plan:
+        """Set ``content_hash`` from the current content and return the plan."""
+        self.content_hash = compute_hash(self)
+        return self
+
+    @property
+    def changed_since_sealed(self) -> bool:
+        """Whether the content no longer matches its hash (or the plan was never sealed)."""
+        return not verify_plan(self)
+
+    def counts(self) -> dict[str, int]:
+        """Rows by action, for a summary before approval."""
+        counts = dict.fromkeys(("change", "unchanged", "pending", "rejected"), 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+
+def compute_hash(plan: Plan) -> str:
+    """SHA-256 of a canonical JSON of everything that decides what a run does.
+
+    Everything is covered except ``created_at`` and ``content_hash`` itself: the rows (numbers, carriers,
+    notify, actions, expected content, the state the approver saw), the source file's digest, the base
+    URL, and ``created_by`` (else renaming the planner would get around the four-eyes rule).
+
+    Args:
+        plan: the plan.
+
+    Returns:
+        The hex digest; the same content always gives the same digest.
+    """
+    data = plan.model_dump(mode="json", exclude={"created_at", "content_hash"})
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def verify_plan(plan: Plan) -> bool:
+    """Whether the plan is sealed and unchanged since (its stored hash matches its content)."""
+    return bool(plan.content_hash) and compute_hash(plan) == plan.content_hash
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    """Write the plan as UTF-8 JSON (readable, indented), atomically.
+
+    Args:
+        plan: the plan; seal it first if it is to be approved.
+        path: the plan file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)  # a crash leaves the old plan or the new one, never half a file
+
+
+def load_plan(path: Path) -> Plan:
+    """Read a plan file. Use ``verify_plan`` (or ``plan.changed_since_sealed``) to see if it was edited.
+
+    Args:
+        path: the plan file.
+
+    Returns:
+        The plan as stored.
+
+    Raises:
+        InputError: the file is missing, unreadable, not JSON, or not a plan (names the file).
+    """
+    path = Path(path)
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise InputError(_("{file}: no such plan file", file=path.name)) from err
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise InputError(_("{file}: not a readable plan file: {why}", file=path.name, why=err)) from err
+    if not isinstance(data, dict):
+        raise InputError(_("{file}: not a plan file (expected a JSON object)", file=path.name))
+    if data.get("version", PLAN_VERSION) != PLAN_VERSION:
+        raise InputError(_("{file}: plan version {version} is not supported (this agent reads version {ours}); "
+                           "plan again", file=path.name, version=repr(data.get("version")), ours=PLAN_VERSION))
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(_("{file}: not a valid plan file: {where}: {why}", file=path.name, where=where,
+                           why=first["msg"])) from err
+
+
+def _sha256_file(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        raise InputError(_("{file}: cannot read the file: {why}", file=path.name, why=err.strerror or err)) from err
+
+
+def _row_from_input(row: InputRow) -> PlanRow:
+    return PlanRow(
+        row_number=row.row_number, posting_number=row.posting_number, new_tracking=row.tracking_number,
+        carrier=row.carrier, reason=row.reason or "", notify=bool(row.notify), pending=row.pending,
+        force=any(w.endswith(_FORCED) for w in row.warnings), expected_items=row.expected_items,
+        expected_address=row.expected_address, action="pending" if row.pending else "change",
+        warnings=list(row.warnings), original=dict(row.original),
+    )
+
+
+def _row_from_problems(problems: list[RowProblem], fields: dict[str, int]) -> PlanRow:
+    """One rejected row from all the problems of an input row, keeping what the seller asked for."""
+    first = problems[0]
+    cells = list(first.original.values())
+
+    def cell(field: str) -> str:
+        index = fields.get(field)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    carrier_text = cell("carrier")
+    messages = list(dict.fromkeys(p.message for p in problems))  # a row can repeat a message; say it once
+    return PlanRow(
+        row_number=first.row_number, posting_number=normalize(first.posting_number),
+        new_tracking=normalize(cell("tracking_number")),
+        carrier=(vocab.carrier_code(carrier_text) or carrier_text) if carrier_text else None,
+        reason=cell("reason"), action="rejected", why="; ".join(messages), original=dict(first.original),
+    )
+
+
+def plan_from_input(input_file: InputFile, *, base_url: str, created_by: str) -> Plan:
+    """Build an unsealed plan from a read input file, before the portal is asked anything.
+
+    Good rows get action ``change`` (``pending`` when the carrier has no number yet); every input row
+    with problems becomes one ``rejected`` row whose ``why`` joins its problems. Rows keep file order.
+
+    Args:
+        input_file: what ``agent.bulk.inputs.read_rows`` returned.
+        base_url: the portal the plan is for.
+        created_by: who plans.
+
+    Returns:
+        The plan; the runner fills in portal state (``apply_portal_state``) and then seals it.
+
+    Raises:
+        InputError: the input file can no longer be read (for its digest).
+    """
+    fields = vocab.match_columns(input_file.columns)
+    by_row: dict[int, list[RowProblem]] = {}
+    for problem in input_file.problems:
+        by_row.setdefault(problem.row_number, []).append(problem)
+    rows = [_row_from_input(r) for r in input_file.rows if r.row_number not in by_row]
+    rows += [_row_from_problems(problems, fields) for problems in by_row.values()]
+    rows.sort(key=lambda r: r.row_number or 0)
+    return Plan(created_by=created_by, source=str(input_file.path),
+                source_sha256=_sha256_file(Path(input_file.path)), base_url=base_url,
+                columns=list(input_file.columns), rows=rows)
+
+
+def apply_portal_state(row: PlanRow, *, old_tracking: str, current_carrier: str, status: str, editable: bool,
+                       not_editable_reason: str = "", found: bool = True) -> PlanRow:
+    """Decide a row's action from its posting's state in the portal (read-only, at planning time).
+
+    An already rejected row stays rejected (the state is still recorded). A number the posting already
+    has (with the same carrier, if one is given) is ``unchanged`` even when the posting is no longer
+    editable: nothing needs saving. ``pending`` rows stay pending: no number is saved for them.
+
+    Args:
+        row: the row from ``plan_from_input``.
+        old_tracking: the posting's current tracking number ("" when none).
+        current_carrier: its current carrier code.
+        status: its status code.
+        editable: whether the portal offers to change the number.
+        not_editable_reason: the portal's reason when not editable.
+        found: False when the portal has no such posting.
+
+    Returns:
+        A new row; the given one is not modified.
+    """
+    update: dict[str, Any] = {"old_tracking": old_tracking, "current_carrier": current_carrier, "status": status}
+    warnings = list(row.warnings)
+    same_number = bool(row.new_tracking) and normalize(old_tracking) == row.new_tracking
+    if row.action == "rejected":
+        pass
+    elif not found:
+        update.update(action="rejected", why=_("not found: the portal has no posting with this number"))
+    elif row.pending:
+        if old_tracking:
+            warnings.append(_("pending, but the posting already has tracking number {number}", number=old_tracking))
+    elif same_number and (row.carrier is None or row.carrier == current_carrier):
+        update.update(action="unchanged", why=_("already has this number"))
+    elif not editable:
+        update.update(action="rejected", why=_("not editable: {why}",
+                                               why=not_editable_reason or _("the portal does not allow it")))
+    else:
+        update.update(action="change", why="")
+        if same_number:
+            warnings.append(_("same number; the carrier changes from {old} to {new}", old=current_carrier or _("none"),
+                               new=row.carrier))
+    update["warnings"] = warnings
+    return row.model_copy(update=update, deep=True)
+
+
+def row_request(row: PlanRow, *, overwrite_changed: bool = False) -> ChangeRequest:
+    """The change request of one plan row (rejected rows too, so the journal can list every row).
+
+    A row whose posting was read at planning time expects the posting to still show what was read (its
+    number and carrier) when the run reaches it; see ``ChangeRequest.expect_old_tracking``.
+    """
+    expect = bool(row.read_at) and row.action in ("change", "unchanged")
+    return ChangeRequest(
+        posting_number=row.posting_number, new_tracking=row.new_tracking, carrier=row.carrier, reason=row.reason,
+        notify=row.notify, expected_items=row.expected_items, expected_address=row.expected_address,
+        force=row.force, pending=row.pending, row_number=row.row_number,
+        expect_old_tracking=row.old_tracking if expect else None,
+        expect_old_carrier=row.current_carrier if expect else None, overwrite_changed=overwrite_changed,
+    )
+
+
+def to_requests(plan: Plan) -> list[ChangeRequest]:
+    """The requests for the rows the runner acts on (``change``, ``unchanged``, ``pending``), in plan order."""
+    return [row_request(row, overwrite_changed=plan.overwrite_changed) for row in plan.rows
+            if row.action in _ACTIONABLE]
+
+
+def rejected_results(plan: Plan) -> list[tuple[PlanRow, ChangeResult]]:
+    """The ``rejected`` outcome of every rejected row, for the journal: no input row is ever lost."""
+    return [
+        (row, ChangeResult(posting_number=row.posting_number, outcome=Outcome.REJECTED,
+                           old_tracking=row.old_tracking, new_tracking=row.new_tracking, carrier=row.carrier,
+                           error=row.why, warnings=list(row.warnings)))
+        for row in plan.rows if row.action == "rejected"
+    ]
+
+
+def _same_person(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def approve_plan(plan: Plan, journal: Journal, *, approved_by: str) -> None:
+    """Record an approval of this plan's content hash in the journal.
+
+    Raises:
+        InputError: no approver name, or the plan was edited since it was sealed.
+    """
+    if not approved_by.strip():
+        raise InputError(_("an approval needs the approver's name (--by NAME)"))
+    if not verify_plan(plan):
+        raise InputError(_changed_message(plan))
+    journal.add_approval(plan.content_hash, approved_by.strip(), plan.created_by)
+
+
+def _changed_message(plan: Plan) -> str:
+    if not plan.content_hash:
+        return _("the plan is not sealed (no content hash); make it with `bulk plan`")
+    return _("the plan was changed after it was sealed (its content no longer matches its hash); "
+             "plan again and have the new plan approved")
+
+
+def check_approval(plan: Plan, journal: Journal, *, require_approval: bool, four_eyes: bool) -> str:
+    """Check that the plan may run: unchanged since sealed and, if required, approved by the right person.
+
+    Approvals name a content hash, so a plan edited after approval has no approval. ``four_eyes`` implies
+    that an approval is required, by someone other than the planner (names compared case-insensitively).
+
+    Args:
+        plan: the plan to run.
+        journal: where approvals are recorded.
+        require_approval: refuse to run without an approval.
+        four_eyes: the approver must not be the planner.
+
+    Returns:
+        The name of the (latest qualifying) approver, or "" when none is required and none was given.
+
+    Raises:
+        InputError: the plan was changed since sealed, is not approved, or only its planner approved it.
+    """
+    if not verify_plan(plan):
+        raise InputError(_changed_message(plan))
+    approvals = journal.approvals(plan.content_hash)
+    if four_eyes:
+        others = [a for a in approvals if not _same_person(a["approved_by"], plan.created_by)]
+        if approvals and not others:
+            raise InputError(_("four-eyes rule: the plan was made by {who} and only they approved it; "
+                               "someone else must approve it", who=repr(plan.created_by)))
+        approvals = others
+    if approvals:
+        return str(approvals[-1]["approved_by"])
+    if require_approval or four_eyes:
+        raise InputError(_("the plan is not approved (hash {hash}); approve it with "
+                           "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)",
+                           hash=plan.content_hash[:12]))
+    return ""
+
+
+def read_moment(plan: Plan) -> datetime:
+    """When the plan's oldest read of the portal happened (its creation, when no posting was read)."""
+    stamps = [row.read_at for row in plan.rows if row.read_at] or [plan.created_at]
+    moments = [datetime.fromisoformat(s) for s in stamps]
+    return min(m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments)
+
+
+def check_age(plan: Plan, *, warn_after_h: float, refuse_after_h: float, now: datetime | None = None) -> str:
+    """How stale the plan's view of the portal is: "" when fresh, a warning when old, an error when too old.
+
+    A plan is a promise about postings as they were read; the older the read, the more of them will have
+    changed (each such posting is then rejected at apply, never overwritten, so staleness costs work, not data).
+
+    Args:
+        plan: the plan to apply.
+        warn_after_h: hours after which apply warns.
+        refuse_after_h: hours after which apply refuses.
+        now: the current time (for tests).
+
+    Returns:
+        A warning naming the plan's age, or "".
+
+    Raises:
+        InputError: the plan was read longer ago than ``refuse_after_h`` (plan again).
+    """
+    try:
+        age = (now or datetime.now(UTC)) - read_moment(plan)
+    except ValueError as err:
+        raise InputError(_("the plan's read times are not valid dates ({why}); plan again", why=err)) from err
+    hours = age.total_seconds() / 3600
+    said = (_("{n} days", n=f"{hours / 24:.1f}") if hours >= 48 else _("{n} hours", n=f"{hours:.0f}"))
+    if hours > refuse_after_h:
+        raise InputError(_("the plan read the portal {age} ago, more than the {most} hours allowed "
+                           "(OZON_RPA_PLAN_MAX_AGE_H); plan again (`ozon-rpa bulk plan FILE`) and have it approved",
+                           age=said, most=f"{refuse_after_h:g}"))
+    if hours > warn_after_h:
+        return _("the plan read the portal {age} ago (more than {most} hours); postings changed since "
+                 "will be rejected, not overwritten", age=said, most=f"{warn_after_h:g}")
+    return ""

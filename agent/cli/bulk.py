@@ -1,0 +1,307 @@
+"""``ozon-rpa bulk plan | approve | apply`` and ``ozon-rpa report``: supervised bulk edits."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from agent.bulk.plan import Plan, approve_plan, check_age, load_plan, read_moment, save_plan
+from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
+from agent.cli.app import app, ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
+from agent.core.errors import AgentError, InputError
+from agent.core.i18n import _, pgettext, ui_lang
+from agent.core.journal import Journal, RunRecord, new_run_id
+from agent.core.leases import Lease
+from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
+from agent.core.settings import Settings
+from agent.core.vocabulary import outcome_label
+from agent.preflight import (
+    check_input_file,
+    check_plan,
+    check_raw_apply,
+    check_resume,
+    check_setup,
+    check_writable_dir,
+)
+from agent.rules.carriers import carrier_name
+from agent.runner import code_source_for, operator_name, workbench
+
+bulk = typer.Typer(help="Supervised bulk edits: plan, approve, apply (and resume).", no_args_is_help=True)
+app.add_typer(bulk, name="bulk")
+
+PLAN_SUFFIX = ".plan.json"
+
+
+def _is_plan(path: Path) -> bool:
+    return path.name.endswith(".json")
+
+
+def print_plan(plan: Plan, *, limit: int = 60) -> None:
+    """The plan's rows (old -> new, action, why) and a summary by action."""
+    table = Table(pgettext("column", "row"), pgettext("column", "posting"), pgettext("column", "old"),
+                  pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "action"),
+                  pgettext("column", "why / warnings"), title=_("plan of {file}", file=plan.source))
+    style = {"change": "green", "unchanged": "cyan", "pending": "magenta", "rejected": "yellow"}
+    for row in plan.rows[:limit]:
+        notes = "; ".join([row.why, *row.warnings]) if row.why else "; ".join(row.warnings)
+        table.add_row(str(row.row_number or ""), row.posting_number, row.old_tracking, row.new_tracking,
+                      carrier_name(row.carrier, ui_lang()), f"[{style[row.action]}]{action_label(row.action)}[/]",
+                      escape(notes))
+    console.print(table)
+    if len(plan.rows) > limit:
+        console.print(_("... and {n} more rows (see the plan file)", n=len(plan.rows) - limit))
+    counts = plan.counts()
+    shown = ", ".join(f"{action_label(k)} {v}" for k, v in counts.items())
+    console.print(_("summary: {counts}; hash {hash}", counts=shown, hash=plan.content_hash[:12]), highlight=False)
+    overwrite_note = _("overwrite-changed: numbers changed after this read WILL be replaced")
+    then = (f"[yellow]{escape(overwrite_note)}[/]" if plan.overwrite_changed
+            else escape(_("a posting changed after this read will be rejected, not overwritten")))
+    try:
+        read = read_moment(plan).isoformat(timespec="seconds")
+    except ValueError:
+        read = _("(unreadable times)")
+    console.print(_("postings read at {moment} or later; {then}", moment=read, then=then), highlight=False)
+
+
+def action_label(action: str) -> str:
+    """A plan row's action (``change``, ``unchanged``, ``pending``, ``rejected``) in the operator's words."""
+    labels = {"change": pgettext("plan action", "change"), "unchanged": pgettext("plan action", "unchanged"),
+              "pending": pgettext("plan action", "pending"), "rejected": pgettext("plan action", "rejected")}
+    return labels.get(action, action)
+
+
+def _sign_in_first(settings: Settings) -> None:
+    """One sign-in before the workers start, so they share it instead of each asking for a code."""
+    with workbench(settings, ask_code):
+        pass
+
+
+@bulk.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-8 BOM, GBK) or XLSX of changes.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Plan file (default: FILE.plan.json).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers reading the portal.")] = 2,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    force: Annotated[bool, typer.Option(help="Accept numbers that fail their check digit.")] = False,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    overwrite_changed: Annotated[bool, typer.Option(
+        help="Let the run replace numbers that change after this plan (sealed in the plan: approvers see it).",
+    )] = False,
+) -> None:
+    """Validate FILE and read each posting's current state (read-only) into a plan file."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    try:
+        check_setup(settings)
+        check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
+        check_writable_dir((output or file).resolve().parent, _("the plan's folder"))  # before the portal is read
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
+    try:
+        _sign_in_first(settings)
+        plan = make_plan(settings, file, created_by=operator_name(settings), workers=workers, sheet=sheet, force=force,
+                         code_source=code_source_for(settings, ask_code))
+        if overwrite_changed:
+            plan.overwrite_changed = True
+            plan.seal()
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    target = output or file.with_name(file.stem + PLAN_SUFFIX)
+    save_plan(plan, target)
+    print_plan(plan)
+    console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
+                  highlight=False)
+
+
+@bulk.command("approve")
+def approve_command(
+    ctx: typer.Context,
+    plan_file: Annotated[Path, typer.Argument(help="The plan file to approve.")],
+    by: Annotated[str, typer.Option("--by", help="Who approves.")],
+) -> None:
+    """Record who approved this plan's exact content (its hash)."""
+    settings = settings_from(ctx)
+    journal = Journal(settings.journal_path)
+    try:
+        plan = load_plan(plan_file)
+        approve_plan(plan, journal, approved_by=by)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    print_plan(plan, limit=20)
+    console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
+                  highlight=False)
+
+
+@bulk.command("apply")
+def apply_command(
+    ctx: typer.Context,
+    source: Annotated[Path | None, typer.Argument(help="A plan file, or a raw CSV/XLSX (planned first).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before applying a raw file.")] = False,
+    confirm: Annotated[str | None, typer.Option(help="'each': show old -> new and ask before every save.")] = None,
+    resume: Annotated[str | None, typer.Option(help="Continue a stopped or crashed run.")] = None,
+    max_rate: Annotated[float | None, typer.Option(help="At most this many postings a minute.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
+    overwrite_changed: Annotated[bool, typer.Option(
+        help="Replace numbers that changed since the plan read them (each one is recorded as replaced).",
+    )] = False,
+) -> None:
+    """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
+    settings = settings_from(ctx, otp_source=otp_source)
+    if confirm not in (None, "each"):
+        fail(_("--confirm takes 'each'"), ExitCode.BAD_INPUT)
+    early_plan: Plan | None = None
+    try:  # everything that needs no browser: the file or plan, its approval and age, the run to resume
+        check_setup(settings)
+        if resume:
+            check_resume(settings, resume)
+        elif source is None:
+            raise InputError(_("give a plan or input file, or --resume RUN"))
+        elif _is_plan(source):
+            early_plan = check_plan(settings, source)
+            _check_plan_for_apply(settings, early_plan, overwrite_changed=overwrite_changed, resuming=False)
+        else:
+            check_raw_apply(settings, source, yes=yes, sheet=sheet)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    reach_portal(settings)
+    journal = Journal(settings.journal_path)
+    try:
+        _sign_in_first(settings)
+        if resume:
+            run, run_dir, plan = resume_run(settings, journal, resume)
+            run_id = run.id
+        elif source is not None:
+            plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers)
+            run_id = new_run_id("bulk")
+        else:
+            raise InputError(_("give a plan or input file, or --resume RUN"))
+        if early_plan is None:  # a plan file was checked above, before the browser
+            _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
+        with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
+                   postings=[row.posting_number for row in plan.rows if row.action != "rejected"]):
+            if not resume:
+                run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
+                                         overwrite_changed=overwrite_changed)
+            console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
+                            who=run.approved_by or _("nobody")), highlight=False)
+            result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
+                                          confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    print_summary(result)
+    if result.aborted:
+        raise typer.Exit(ExitCode.ABORTED)
+    raise typer.Exit(exit_code_for(i.outcome for i in result.items))
+
+
+def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int) -> Plan:
+    if _is_plan(source):
+        return load_plan(source)
+    plan = make_plan(settings, source, created_by=operator_name(settings), workers=workers, sheet=sheet,
+                     code_source=code_source_for(settings, ask_code))
+    print_plan(plan)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it first"))
+        if not typer.confirm(_("Apply this plan?"), default=False):
+            raise InputError(_("not applied: the person said no"))
+    return plan
+
+
+def _check_plan_for_apply(settings: Settings, plan: Plan, *, overwrite_changed: bool, resuming: bool) -> None:
+    """Refuse a plan read too long ago (warn when old), and an unapproved overwrite where approval is required.
+
+    Raises:
+        InputError: the plan is too old (a resume only warns: its run was started in time), or
+            ``--overwrite-changed`` was given for a plan that must be approved but does not carry it.
+    """
+    warning = check_age(plan, warn_after_h=settings.plan_warn_age_h,
+                        refuse_after_h=float("inf") if resuming else settings.plan_max_age_h)
+    if warning:
+        label = _("warning:")
+        console.print(f"[yellow]{escape(label)}[/] {escape(warning)}", highlight=False)
+    if overwrite_changed and not plan.overwrite_changed and (settings.require_approval or settings.four_eyes):
+        raise InputError(_("--overwrite-changed needs approval here: plan with `bulk plan --overwrite-changed` and "
+                           "have that plan approved"))
+    if overwrite_changed or plan.overwrite_changed:
+        console.print("[yellow]overwrite-changed:[/] " + escape(_("numbers changed since the plan will be replaced "
+                                                                   "(each is recorded)")), highlight=False)
+
+
+def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
+                         workers: int, max_rate: float | None, confirm_each: bool,
+                         overwrite_changed: bool = False) -> ApplyOutcome:
+    todo = sum(1 for item in journal.items(run_record.id) if not item.done)
+    counts = {o.value: 0 for o in Outcome}
+    lock = threading.Lock()
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(escape(_("applying")), total=todo, counts="", rate=_("{n}/min", n=0))
+
+        def progress(result: ChangeResult) -> None:
+            with lock:
+                counts[result.outcome.value] += 1
+                elapsed = bar.tasks[task].elapsed or 0
+                done = sum(counts.values())
+                shown = " ".join(f"[{outcome_style(k)}]{outcome_label(k)} {v}[/]" for k, v in counts.items() if v)
+                bar.update(task, advance=1, counts=shown,
+                           rate=_("{n}/min", n=f"{60 * done / elapsed:.0f}" if elapsed else "0"))
+
+        def ask(posting: str, old: str, new: str) -> bool:
+            bar.stop()
+            answer = bool(typer.confirm(_("{posting}: {old} -> {new}. Save?", posting=posting, old=old or _("(none)"),
+                                          new=new), default=True))
+            bar.start()
+            return answer
+
+        return apply_run(settings, journal, run_record, run_dir, plan, code_source=code_source_for(settings, ask_code),
+                         workers=workers, max_rate=max_rate, progress=progress,
+                         confirm=ask if confirm_each else None, overwrite_changed=overwrite_changed)
+
+
+def print_summary(result: ApplyOutcome) -> None:
+    """Counts by outcome, where the report is, and how to resume."""
+    table = Table(pgettext("column", "outcome"), pgettext("column", "postings"))
+    for outcome, count in result.counts.items():
+        if count:
+            table.add_row(f"[{outcome_style(outcome)}]{outcome_label(outcome)}[/]", str(count))
+    console.print(table)
+    console.print(_("report:  {path}", path=(result.run_dir / "report.html").resolve()), highlight=False)
+    console.print(_("results: {path} and results.xlsx", path=(result.run_dir / "results.csv").resolve()),
+                  highlight=False)
+    if result.aborted:
+        label = _("stopped:")
+        console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
+        console.print(_("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="The run id (see 'ozon-rpa history').")],
+) -> None:
+    """(Re)build a run's report.html and results files from the journal."""
+    settings = settings_from(ctx)
+    journal = Journal(settings.journal_path)
+    try:
+        path = rebuild_report(settings, journal, run_id)
+    except AgentError as err:
+        fail(str(err), exit_for(err))
+    finally:
+        journal.close()
+    console.print(_("report: {path}", path=path), highlight=False)

@@ -1,0 +1,1 @@
+"""Foundations every layer may import: settings, errors, records, the journal, evidence, the browser."""

@@ -1,0 +1,114 @@
+"""Audit evidence: screenshots of each change (personal data masked) and traces of failures (0600)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from loguru import logger
+from PIL import Image, ImageDraw
+from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from agent.core.evidence_stamp import Stamp, save_stamped
+from agent.core.i18n import _
+from agent.core.secure_files import make_private
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+#: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
+Box = tuple[float, float, float, float]
+#: Works out the boxes to paint over on the page as it is now; None or an error means "cover everything".
+MaskSource = Callable[[], "list[Box] | None"]
+MASK_COLOUR = (31, 31, 31)
+
+
+def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float] = (0.0, 0.0)) -> Image.Image:
+    """The image with ``boxes`` (viewport coordinates; the image starts at ``origin``) painted over.
+
+    ``None`` covers the whole image: when we cannot tell where the personal data is, we keep none of it.
+    """
+    image = Image.open(BytesIO(jpeg)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    if boxes is None:
+        draw.rectangle((0, 0, image.width, image.height), fill=MASK_COLOUR)
+        return image
+    for x, y, width, height in boxes:
+        left, top = x - origin[0], y - origin[1]
+        if width > 0 and height > 0:
+            draw.rectangle((left, top, left + width, top + height), fill=MASK_COLOUR)
+    return image
+
+
+class Evidence:
+    """Screenshots and traces of one run, under ``STATE_DIR/runs/<run-id>/<posting>/``."""
+
+    def __init__(self, run_dir: Path, *, screenshots: bool = True) -> None:
+        self.run_dir = run_dir
+        self.screenshots = screenshots
+        run_dir.mkdir(parents=True, exist_ok=True)
+
+    def folder(self, posting: str) -> Path:
+        """The evidence folder of a posting (created on demand)."""
+        path = self.run_dir / (_UNSAFE.sub("_", posting) or "unknown")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def screenshot(self, page: Page, posting: str, name: str, mask: MaskSource,
+                   element: Locator | None = None) -> str | None:
+        """Save a screenshot (of ``element``, else the viewport) with the boxes ``mask`` names painted over.
+
+        A caption band below the picture stamps it with the time, the portal's host and path, the posting, the
+        run and the step (``name``): see :mod:`agent.core.evidence_stamp`.
+
+        Fails closed: when the boxes cannot be worked out, the whole image is covered (kept, but blank), never
+        kept in clear. Returns its path relative to the run folder.
+
+        Evidence must never break a change: a failed screenshot is logged and skipped.
+        """
+        if not self.screenshots:
+            return None
+        # JPEG: several times cheaper to encode than PNG on the hot path of a bulk run, and plenty for evidence.
+        path = self.folder(posting) / f"{name}.jpg"
+        try:
+            # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
+            clip = element.bounding_box() if element is not None else None
+            try:
+                boxes: list[Box] | None = mask()
+            except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
+                logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
+                                 posting=posting, why=str(err).splitlines()[0]))
+                boxes = None
+            shot = page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
+                                   clip=clip)
+        except PlaywrightError as err:
+            logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
+                             why=str(err).splitlines()[0]))
+            return None
+        origin = (clip["x"], clip["y"]) if clip else (0.0, 0.0)
+        save_stamped(paint_over(shot, boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name), path)
+        return str(path.relative_to(self.run_dir))
+
+    def start_trace(self, context: BrowserContext) -> None:
+        """Start recording a trace chunk; it is kept only when the posting fails."""
+        try:
+            context.tracing.start_chunk()
+        except PlaywrightError:
+            # DOM snapshots make the trace useful; a screencast would double the CPU and memory of a run.
+            context.tracing.start(screenshots=False, snapshots=True)
+            context.tracing.start_chunk()
+
+    def stop_trace(self, context: BrowserContext, posting: str, keep: bool) -> str | None:
+        """Stop the trace chunk; on failure save it (mode 0600: traces hold cookies)."""
+        try:
+            if not keep:
+                context.tracing.stop_chunk()
+                return None
+            path = self.folder(posting) / "trace.zip"
+            context.tracing.stop_chunk(path=str(path))
+        except PlaywrightError as err:
+            logger.debug("trace of {} not kept: {}", posting, str(err).splitlines()[0])
+            return None
+        make_private(path)
+        return str(path.relative_to(self.run_dir))

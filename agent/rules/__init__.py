@@ -1,0 +1,1 @@
+"""The product's rules, pure judgement without a browser: tracking numbers, carriers, anomalies, notices."""

@@ -1,0 +1,1 @@
+"""Change analytics over the journal and its report."""

@@ -1,0 +1,1 @@
+"""The status watch: scan the portal read-only, flag abnormal postings, report."""
