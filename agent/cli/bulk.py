@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from agent.bulk.plan import Plan, approve_plan, check_age, load_plan, read_moment, save_plan
+from agent.bulk.plan import Plan, approve_plan, check_age, load_plan, save_plan
 from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
-from agent.cli.app import app, ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
+from agent.cli.bulk_output import print_plan, print_summary
+from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
-from agent.core.i18n import _, pgettext, ui_lang
+from agent.core.i18n import _
 from agent.core.journal import Journal, RunRecord, new_run_id
 from agent.core.leases import Lease
 from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
@@ -30,51 +30,15 @@ from agent.preflight import (
     check_setup,
     check_writable_dir,
 )
-from agent.rules.carriers import carrier_name
 from agent.runner import code_source_for, operator_name, workbench
 
 bulk = typer.Typer(help="Supervised bulk edits: plan, approve, apply (and resume).", no_args_is_help=True)
-app.add_typer(bulk, name="bulk")
 
 PLAN_SUFFIX = ".plan.json"
 
 
 def _is_plan(path: Path) -> bool:
     return path.name.endswith(".json")
-
-
-def print_plan(plan: Plan, *, limit: int = 60) -> None:
-    """The plan's rows (old -> new, action, why) and a summary by action."""
-    table = Table(pgettext("column", "row"), pgettext("column", "posting"), pgettext("column", "old"),
-                  pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "action"),
-                  pgettext("column", "why / warnings"), title=_("plan of {file}", file=plan.source))
-    style = {"change": "green", "unchanged": "cyan", "pending": "magenta", "rejected": "yellow"}
-    for row in plan.rows[:limit]:
-        notes = "; ".join([row.why, *row.warnings]) if row.why else "; ".join(row.warnings)
-        table.add_row(str(row.row_number or ""), row.posting_number, row.old_tracking, row.new_tracking,
-                      carrier_name(row.carrier, ui_lang()), f"[{style[row.action]}]{action_label(row.action)}[/]",
-                      escape(notes))
-    console.print(table)
-    if len(plan.rows) > limit:
-        console.print(_("... and {n} more rows (see the plan file)", n=len(plan.rows) - limit))
-    counts = plan.counts()
-    shown = ", ".join(f"{action_label(k)} {v}" for k, v in counts.items())
-    console.print(_("summary: {counts}; hash {hash}", counts=shown, hash=plan.content_hash[:12]), highlight=False)
-    overwrite_note = _("overwrite-changed: numbers changed after this read WILL be replaced")
-    then = (f"[yellow]{escape(overwrite_note)}[/]" if plan.overwrite_changed
-            else escape(_("a posting changed after this read will be rejected, not overwritten")))
-    try:
-        read = read_moment(plan).isoformat(timespec="seconds")
-    except ValueError:
-        read = _("(unreadable times)")
-    console.print(_("postings read at {moment} or later; {then}", moment=read, then=then), highlight=False)
-
-
-def action_label(action: str) -> str:
-    """A plan row's action (``change``, ``unchanged``, ``pending``, ``rejected``) in the operator's words."""
-    labels = {"change": pgettext("plan action", "change"), "unchanged": pgettext("plan action", "unchanged"),
-              "pending": pgettext("plan action", "pending"), "rejected": pgettext("plan action", "rejected")}
-    return labels.get(action, action)
 
 
 def _sign_in_first(settings: Settings) -> None:
@@ -274,23 +238,6 @@ def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRe
                          confirm=ask if confirm_each else None, overwrite_changed=overwrite_changed)
 
 
-def print_summary(result: ApplyOutcome) -> None:
-    """Counts by outcome, where the report is, and how to resume."""
-    table = Table(pgettext("column", "outcome"), pgettext("column", "postings"))
-    for outcome, count in result.counts.items():
-        if count:
-            table.add_row(f"[{outcome_style(outcome)}]{outcome_label(outcome)}[/]", str(count))
-    console.print(table)
-    console.print(_("report:  {path}", path=(result.run_dir / "report.html").resolve()), highlight=False)
-    console.print(_("results: {path} and results.xlsx", path=(result.run_dir / "results.csv").resolve()),
-                  highlight=False)
-    if result.aborted:
-        label = _("stopped:")
-        console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
-        console.print(_("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
-
-
-@app.command()
 def report(
     ctx: typer.Context,
     run_id: Annotated[str, typer.Argument(help="The run id (see 'ozon-rpa history').")],

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from agent import preflight
-from agent.cli.app import app, console, exit_for, fail, reach_portal, settings_from
+from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
 from agent.core.errors import AgentError
 from agent.core.i18n import _
 from agent.core.records import ExitCode
@@ -36,7 +36,6 @@ def check_profile(settings: Settings) -> None:
 preflight.SETUP_CHECKS.append(check_profile)
 
 
-@app.command()
 def calibrate(
     ctx: typer.Context,
     posting: Annotated[str, typer.Argument(help="A posting whose tracking number you could change now.")],
@@ -44,7 +43,6 @@ def calibrate(
     otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
 ) -> None:
     """Teach the agent your portal: click each control it cannot find; writes your portal profile. Never saves."""
-    from agent.cli.app import ask_code
     from agent.runner import workbench
     from scenarios.calibrate import calibrate as teach
     from scenarios.calibrate import describe

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.cli.app import app, ask_code, console, exit_for, fail, reach_portal, settings_from
+from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
 from agent.core.browser import choose_browser, launched_browser
 from agent.core.errors import AgentError
 from agent.core.hosts import ensure_allowed
@@ -27,7 +27,6 @@ from scenarios.capture import Redactor, walk, write_bundle
 from scenarios.portal import Portal
 
 
-@app.command()
 def capture(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="The zip to write.")] = None,

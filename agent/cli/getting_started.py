@@ -1,4 +1,4 @@
-"""Commands around the work: ``sandbox`` (serve the sandbox back-office) and ``doctor``."""
+"""Commands to get started: ``sandbox`` (serve the sandbox back-office), ``doctor`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from agent.cli.app import app, console, exit_for, fail, print_json, settings_from
+from agent.cli.shared import ask_code, console, exit_for, fail, print_json, settings_from
 from agent.core.browser import choose_browser
 from agent.core.errors import AgentError
 from agent.core.i18n import _, ngettext, pgettext
@@ -18,7 +18,6 @@ from agent.core.records import ExitCode
 from agent.preflight import check_input_file, check_setup
 
 
-@app.command()
 def sandbox(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8400,
@@ -46,7 +45,6 @@ def sandbox(
     serve(config, host=host, port=port)
 
 
-@app.command()
 def doctor(
     ctx: typer.Context,
     live: Annotated[bool, typer.Option(help="Also walk the portal read-only and check every control.")] = True,
@@ -54,7 +52,6 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
     """Check the browser, the settings, the session and (read-only) that every page object finds its controls."""
-    from agent.cli.app import ask_code
     from agent.runner import workbench
     from scenarios.ui_check import check_ui
 
@@ -138,7 +135,6 @@ def _check_label(name: str) -> str:
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "tracking-changes-gbk.csv"
 
 
-@app.command()
 def demo(
     ctx: typer.Context,
     file: Annotated[Path, typer.Option(help="Input file to apply.")] = SAMPLE,
@@ -147,7 +143,7 @@ def demo(
     """Start the sandbox, sign in, plan, approve and apply the sample file; print where the report is."""
     from agent.bulk.plan import approve_plan, save_plan
     from agent.bulk.runner import apply_run, make_plan, start_run
-    from agent.cli.bulk import print_plan, print_summary
+    from agent.cli.bulk_output import print_plan, print_summary
     from agent.core.journal import Journal
     from agent.runner import code_source_for, operator_name, workbench
     from fixtures.sandbox.config import SandboxConfig

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from agent.cli.app import app, ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
+from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
 from agent.core.errors import AbortRun, AgentError, RunInProgress
 from agent.core.i18n import _, pgettext, ui_lang
 from agent.core.journal import Journal
@@ -25,7 +25,6 @@ from agent.rules.carriers import carrier_name
 from agent.runner import reject_before_browser, run_change, run_notify, workbench
 
 
-@app.command()
 def login(
     ctx: typer.Context,
     interactive: Annotated[bool, typer.Option(help="Open a browser window for a person to finish.")] = False,
@@ -51,7 +50,6 @@ def login(
     console.print(_("signed in; browser state saved to {path}", path=settings.storage_state_path), highlight=False)
 
 
-@app.command()
 def change(
     ctx: typer.Context,
     args: Annotated[list[str], typer.Argument(help="POSTING NUMBER (with --by-buyer/--by-keyword: NUMBER only)",
@@ -150,7 +148,6 @@ def _report(run_id: str, result: ChangeResult, as_json: bool) -> None:
                                   files=", ".join(result.evidence) or pgettext("evidence", "none"))), highlight=False)
 
 
-@app.command()
 def notify(
     ctx: typer.Context,
     posting: Annotated[str, typer.Argument(help="Posting number.")],
@@ -173,7 +170,6 @@ def notify(
     raise typer.Exit(ExitCode.OK if notified == "sent" else ExitCode.SOME_FAILED)
 
 
-@app.command()
 def history(
     ctx: typer.Context,
     posting: Annotated[str | None, typer.Argument(help="Only this posting.")] = None,

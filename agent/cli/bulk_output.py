@@ -1,0 +1,63 @@
+"""What the bulk commands (and ``demo``) print: the plan, row by row, and the summary of a run."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from agent.bulk.plan import Plan, read_moment
+from agent.bulk.runner import ApplyOutcome
+from agent.cli.shared import console, outcome_style
+from agent.core.i18n import _, pgettext, ui_lang
+from agent.core.vocabulary import outcome_label
+from agent.rules.carriers import carrier_name
+
+
+def print_plan(plan: Plan, *, limit: int = 60) -> None:
+    """The plan's rows (old -> new, action, why) and a summary by action."""
+    table = Table(pgettext("column", "row"), pgettext("column", "posting"), pgettext("column", "old"),
+                  pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "action"),
+                  pgettext("column", "why / warnings"), title=_("plan of {file}", file=plan.source))
+    style = {"change": "green", "unchanged": "cyan", "pending": "magenta", "rejected": "yellow"}
+    for row in plan.rows[:limit]:
+        notes = "; ".join([row.why, *row.warnings]) if row.why else "; ".join(row.warnings)
+        table.add_row(str(row.row_number or ""), row.posting_number, row.old_tracking, row.new_tracking,
+                      carrier_name(row.carrier, ui_lang()), f"[{style[row.action]}]{action_label(row.action)}[/]",
+                      escape(notes))
+    console.print(table)
+    if len(plan.rows) > limit:
+        console.print(_("... and {n} more rows (see the plan file)", n=len(plan.rows) - limit))
+    counts = plan.counts()
+    shown = ", ".join(f"{action_label(k)} {v}" for k, v in counts.items())
+    console.print(_("summary: {counts}; hash {hash}", counts=shown, hash=plan.content_hash[:12]), highlight=False)
+    overwrite_note = _("overwrite-changed: numbers changed after this read WILL be replaced")
+    then = (f"[yellow]{escape(overwrite_note)}[/]" if plan.overwrite_changed
+            else escape(_("a posting changed after this read will be rejected, not overwritten")))
+    try:
+        read = read_moment(plan).isoformat(timespec="seconds")
+    except ValueError:
+        read = _("(unreadable times)")
+    console.print(_("postings read at {moment} or later; {then}", moment=read, then=then), highlight=False)
+
+
+def action_label(action: str) -> str:
+    """A plan row's action (``change``, ``unchanged``, ``pending``, ``rejected``) in the operator's words."""
+    labels = {"change": pgettext("plan action", "change"), "unchanged": pgettext("plan action", "unchanged"),
+              "pending": pgettext("plan action", "pending"), "rejected": pgettext("plan action", "rejected")}
+    return labels.get(action, action)
+
+
+def print_summary(result: ApplyOutcome) -> None:
+    """Counts by outcome, where the report is, and how to resume."""
+    table = Table(pgettext("column", "outcome"), pgettext("column", "postings"))
+    for outcome, count in result.counts.items():
+        if count:
+            table.add_row(f"[{outcome_style(outcome)}]{outcome_label(outcome)}[/]", str(count))
+    console.print(table)
+    console.print(_("report:  {path}", path=(result.run_dir / "report.html").resolve()), highlight=False)
+    console.print(_("results: {path} and results.xlsx", path=(result.run_dir / "results.csv").resolve()),
+                  highlight=False)
+    if result.aborted:
+        label = _("stopped:")
+        console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
+        console.print(_("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
