@@ -5,6 +5,7 @@ The journal is written *before* anything is reported: a row is added as ``pendin
 ``save_started`` is stamped right before the Save click (so a resume after a crash knows the save may have
 landed and reads the portal first), and the outcome is written before the CLI or the report says it.
 One connection with a lock serves every worker thread; each statement commits at once.
+The tables, and opening the file, are in :mod:`agent.core.journal_schema`; this module asks the questions.
 """
 
 from __future__ import annotations
@@ -21,80 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agent.core.journal_schema import connect
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    operator TEXT NOT NULL DEFAULT '',
-    base_url TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT '',
-    plan_hash TEXT NOT NULL DEFAULT '',
-    approved_by TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS items (
-    run_id TEXT NOT NULL REFERENCES runs(id),
-    seq INTEGER NOT NULL,
-    row_number INTEGER,
-    posting_number TEXT NOT NULL,
-    request TEXT NOT NULL,
-    new_tracking TEXT NOT NULL DEFAULT '',
-    carrier TEXT,
-    reason TEXT NOT NULL DEFAULT '',
-    old_tracking TEXT NOT NULL DEFAULT '',
-    outcome TEXT NOT NULL DEFAULT 'pending',
-    error TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    evidence TEXT NOT NULL DEFAULT '[]',
-    notified TEXT NOT NULL DEFAULT '',
-    warnings TEXT NOT NULL DEFAULT '[]',
-    save_started_at TEXT,
-    started_at TEXT,
-    finished_at TEXT,
-    PRIMARY KEY (run_id, seq)
-);
-CREATE INDEX IF NOT EXISTS items_posting ON items(posting_number);
-CREATE INDEX IF NOT EXISTS items_tracking ON items(new_tracking);
-CREATE TABLE IF NOT EXISTS attempts (
-    run_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    n INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    result TEXT NOT NULL,
-    error TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS notices (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id TEXT NOT NULL,
-    posting_number TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    delivered INTEGER NOT NULL,
-    why TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS approvals (
-    plan_hash TEXT NOT NULL,
-    approved_by TEXT NOT NULL,
-    planned_by TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS approvals_hash ON approvals(plan_hash);
-CREATE TABLE IF NOT EXISTS findings (
-    run_id TEXT NOT NULL,
-    posting_number TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT '',
-    tracking_number TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);
-"""
 
 
 def now_iso() -> str:
@@ -157,14 +86,9 @@ class Journal:
     """The SQLite journal in the state dir. Safe to share between worker threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = connect(path)
 
     def close(self) -> None:
         """Close the connection."""
