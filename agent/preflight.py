@@ -25,7 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from agent.bulk.inputs import POSTING_PATTERN, InputFile, read_rows
-from agent.bulk.plan import Plan, check_approval, load_plan
+from agent.bulk.plan import Plan, load_plan
+from agent.bulk.plan_checks import check_approval
 from agent.core.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
 from agent.core.hosts import ensure_allowed, host_allowed
 from agent.core.i18n import N_, _

@@ -19,7 +19,8 @@ from pathlib import Path
 from loguru import logger
 
 from agent.bulk.inputs import read_rows
-from agent.bulk.plan import Plan, apply_portal_state, check_approval, load_plan, plan_from_input, row_request
+from agent.bulk.plan import Plan, apply_portal_state, load_plan, plan_from_input, row_request
+from agent.bulk.plan_checks import check_approval
 from agent.bulk.report import write_report
 from agent.bulk.results import result_rows, write_results
 from agent.bulk.workers import WorkerPool

@@ -11,7 +11,8 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from agent.bulk.plan import Plan, approve_plan, check_age, load_plan, save_plan
+from agent.bulk.plan import Plan, load_plan, save_plan
+from agent.bulk.plan_checks import approve_plan, check_age
 from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
 from agent.cli.bulk_output import print_plan, print_summary
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from agent.bulk.plan import Plan, read_moment
+from agent.bulk.plan import Plan
+from agent.bulk.plan_checks import read_moment
 from agent.bulk.runner import ApplyOutcome
 from agent.cli.shared import console, outcome_style
 from agent.core.i18n import _, pgettext, ui_lang

@@ -141,7 +141,8 @@ def demo(
     workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
 ) -> None:
     """Start the sandbox, sign in, plan, approve and apply the sample file; print where the report is."""
-    from agent.bulk.plan import approve_plan, save_plan
+    from agent.bulk.plan import save_plan
+    from agent.bulk.plan_checks import approve_plan
     from agent.bulk.runner import apply_run, make_plan, start_run
     from agent.cli.bulk_output import print_plan, print_summary
     from agent.core.journal import Journal

@@ -11,8 +11,6 @@ from agent.bulk.plan import (
     Plan,
     PlanRow,
     apply_portal_state,
-    approve_plan,
-    check_approval,
     compute_hash,
     load_plan,
     plan_from_input,
@@ -21,6 +19,7 @@ from agent.bulk.plan import (
     to_requests,
     verify_plan,
 )
+from agent.bulk.plan_checks import approve_plan, check_approval
 from agent.core.errors import InputError
 from agent.core.journal import Journal
 from agent.core.records import Outcome

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.bulk.plan import Plan, PlanRow, approve_plan, check_approval
+from agent.bulk.plan import Plan, PlanRow
+from agent.bulk.plan_checks import approve_plan, check_approval
 from agent.core.errors import InputError, InvalidTrackingNumber
 from agent.core.journal import Journal
 from agent.rules.tracking import check
