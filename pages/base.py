@@ -7,7 +7,8 @@ from playwright.sync_api import Locator, Page
 
 from agent.core.errors import UIDrift
 from pages.finders import Control, Finder, Scope
-from pages.labels import Labels, label_table
+from pages.labels import Labels
+from pages.labels_in_use import label_table
 
 
 class PageObject:

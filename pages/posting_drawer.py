@@ -18,8 +18,9 @@ from agent.core.records import PostingSnapshot
 from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
-from pages.labels import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, Labels, code_of
+from pages.labels import Labels
 from pages.layout import DRAWER_DECIDED, DRAWER_FACTS, DRAWER_STATE, script
+from pages.portal_names import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, code_of
 
 _DRAWER_FACTS = script(DRAWER_FACTS, element=True)
 _DRAWER_DECIDED = script(DRAWER_DECIDED)

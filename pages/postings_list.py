@@ -18,8 +18,8 @@ from agent.core.records import ListedPosting
 from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
-from pages.labels import CARRIER_NAMES, NO_CARRIER, STATUS_NAMES, code_of
 from pages.layout import LIST_READY, LIST_ROWS, LIST_STATE, script
+from pages.portal_names import CARRIER_NAMES, NO_CARRIER, STATUS_NAMES, code_of
 
 _LIST_STATE = script(LIST_STATE)
 _LIST_READY = script(LIST_READY)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from playwright.sync_api import Page
 
-from pages.labels import label_table
+from pages.labels_in_use import label_table
 from pages.layout import HELPERS, script
 
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.

@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model
 
 from agent.core.errors import ConfigError
 from pages.finders import use_locators
-from pages.labels import LANGS, label_names, label_table, use_overrides
+from pages.labels import LANGS, label_names
+from pages.labels_in_use import label_table, use_overrides
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 #: Labels holding a placeholder the agent fills in (the posting number, a status name).

@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page
 
 from pages.base import PageObject
 from pages.finders import Control
-from pages.labels import CARRIER_NAMES, code_of
+from pages.portal_names import CARRIER_NAMES, code_of
 
 #: The request the Save button sends. On the live portal this is a guess (the edit control is not public);
 #: on the sandbox it is ``POST /api/postings/N/tracking``.

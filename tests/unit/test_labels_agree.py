@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from fixtures.sandbox.i18n import BASE_TABLES
-from pages.labels import CARRIER_NAMES, LABELS, LANGS, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, label_names
+from pages.labels import LABELS, LANGS, label_names
+from pages.portal_names import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES
 
 #: Our language key -> the sandbox's.
 SANDBOX_LANG = {"ru": "ru", "en": "en", "zh": "zh-Hans"}
