@@ -1,15 +1,19 @@
-"""Benchmark of bulk changes against the sandbox: throughput, time per change, memory, and the floor.
+"""Benchmark of bulk changes as a user waits for them: the wall clock of ``bulk apply FILE --yes``.
 
-Starts the sandbox in its own process (``--latency-ms 50`` by default), then for each worker count applies
-``--changes`` verified changes with evidence screenshots on (``ozon-rpa bulk apply`` as a real process, after
-a plan that is not timed) and prints:
+Starts the sandbox in its own process (``--latency-ms 50`` by default), then for each worker count runs
+``ozon-rpa bulk apply changes.csv --yes --workers N`` as a real process on ``--changes`` editable postings
+(evidence screenshots on, every change read back from the portal) and prints:
 
-- verified changes per minute (from the journal: first start to last finish of the run's postings);
-- median seconds per change (each posting's start to finish, as one worker sees it);
-- peak memory (PSS) of the agent's whole process tree: Python, the Playwright driver and every Chromium;
-- the floor: the sandbox's own server time and the API calls one change needs (with the latency knob).
+- verified changes a minute of **wall clock**, from the command's start to its exit (plan, browsers, sign-in,
+  apply, results and report: everything the user waits for);
+- the breakdown by phase: before the first change starts (interpreter, checks, sign-in, plan, browsers), the
+  changes, after the last one (results, report, closing), and the median of each step of one change;
+- peak memory (PSS) of the agent's whole process tree: Python, the Playwright driver(s) and every Chromium;
+- the floor: the sandbox's own server time and the requests one change needs;
+- the baseline: ``bench/recorded_flow.py`` (a codegen-style script, no safety net) on the same sandbox, same
+  count, and our rate as a multiple of it.
 
-    .venv/bin/python bench/bulk_bench.py [--workers 1 2 4] [--changes 200] [--latency-ms 50] [--no-traces]
+    .venv/bin/python bench/bulk_bench.py [--workers 1 4] [--changes 60] [--latency-ms 50] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -110,63 +115,102 @@ def seconds(a: str, b: str) -> float:
     return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
 
 
-def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: bool) -> dict[str, object]:
+def write_changes(url: str, changes: int, serial_base: int, folder: Path) -> Path:
+    """A CSV of ``changes`` editable postings of the sandbox, each with a new valid S10 number."""
     http(f"{url}/_sandbox/reset", {})
     postings = http(f"{url}/_sandbox/postings?editable=true&limit={changes}")["postings"]
     assert isinstance(postings, list) and len(postings) >= changes, "not enough editable postings; raise --postings"
-    work = Path(tempfile.mkdtemp(prefix="ozon-bench-"))
-    source = work / "changes.csv"
+    source = folder / "changes.csv"
     with open(source, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["posting_number", "tracking_number"])
         for i, posting in enumerate(postings[:changes]):
             serial = f"{serial_base + i:08d}"
             writer.writerow([posting["posting_number"], f"RR{serial}{s10_check_digit(serial)}CN"])
+    return source
+
+
+def step_medians(path: Path) -> dict[str, tuple[int, float]]:
+    """Each step's count and median seconds, from the agent's step-times file."""
+    spans: dict[str, list[float]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            spans.setdefault(entry["step"], []).append(float(entry["s"]))
+    return {name: (len(values), round(statistics.median(values), 3)) for name, values in spans.items()}
+
+
+def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: bool) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="ozon-bench-"))
+    source = write_changes(url, changes, serial_base, work)
+    times = work / "steps.jsonl"
     env = {**os.environ, "OZON_RPA_BASE_URL": url, "OZON_RPA_STATE_DIR": str(work / "state"),
-           "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_TRACES": str(traces).lower()}
-    plan = work / "changes.plan.json"
-    subprocess.run([sys.executable, "-m", "agent", "bulk", "plan", str(source), "-o", str(plan), "--workers",
-                    str(workers)], cwd=REPO, env=env, check=True, capture_output=True)
-    http(f"{url}/_sandbox/reset", {})  # clean counters: the floor counts the apply only
-    code, peak_kb, output = run_measured([sys.executable, "-m", "agent", "bulk", "apply", str(plan), "--workers",
-                                          str(workers)], env)
+           "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_TRACES": str(traces).lower(),
+           "OZON_RPA_STEP_TIMES": str(times)}
+    http(f"{url}/_sandbox/reset", {})  # clean counters: the floor counts this command only
+    started = time.time()
+    code, peak_kb, output = run_measured([sys.executable, "-m", "agent", "bulk", "apply", str(source), "--yes",
+                                          "--workers", str(workers)], env)
+    wall = time.time() - started
     if code != 0:
         print(output[-3000:], file=sys.stderr)
     with sqlite3.connect(work / "state" / "journal.sqlite") as db:
-        rows = db.execute("SELECT started_at, finished_at, outcome FROM items").fetchall()
+        rows = db.execute("SELECT started_at, finished_at, outcome FROM items WHERE started_at IS NOT NULL").fetchall()
     changed = [r for r in rows if r[2] == "changed"]
-    span = seconds(min(r[0] for r in changed), max(r[1] for r in changed)) if changed else 0.0
+    first = min((datetime.fromisoformat(r[0]).timestamp() for r in rows), default=started)
+    last = max((datetime.fromisoformat(r[1]).timestamp() for r in rows if r[1]), default=started)
     routes = dict(http(f"{url}/_sandbox/stats")["routes"])  # type: ignore[arg-type]
     api = {k: v for k, v in routes.items() if " /api/" in k or " /app/" in k}
     calls = sum(int(v["count"]) for v in api.values())
     server_ms = sum(int(v["count"]) * float(v["median_ms"]) for v in api.values())
     return {
-        "workers": workers, "changed": len(changed), "of": changes, "exit": code,
-        "per_minute": round(60 * len(changed) / span, 1) if span else 0.0,
-        "median_s": round(statistics.median(seconds(r[0], r[1]) for r in changed), 2) if changed else 0.0,
-        "peak_mb": round(peak_kb / 1024),
+        "workers": workers, "changed": len(changed), "of": changes, "exit": code, "wall_s": round(wall, 1),
+        "per_minute": round(60 * len(changed) / wall, 1),
+        "before_first_s": round(first - started, 1), "changes_s": round(last - first, 1),
+        "after_last_s": round(started + wall - last, 1),
+        "median_change_s": round(statistics.median(seconds(r[0], r[1]) for r in changed), 2) if changed else 0.0,
+        "peak_mb": round(peak_kb / 1024), "mb_per_worker": round(peak_kb / 1024 / workers),
         "requests_per_change": round(calls / max(1, len(changed)), 1),
         "floor_s_per_change": round(server_ms / 1000 / max(1, len(changed)), 3),
+        "steps": step_medians(times),
     }
+
+
+HEADER = ("workers", "changed", "exit", "wall_s", "per_minute", "before_first_s", "changes_s", "after_last_s",
+          "median_change_s", "peak_mb", "mb_per_worker", "requests_per_change", "floor_s_per_change")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--changes", type=int, default=200)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--changes", type=int, default=60)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--postings", type=int, default=800)
     parser.add_argument("--no-traces", action="store_true", help="do not record per-posting traces")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the recorded-flow baseline")
     args = parser.parse_args()
     sandbox, url = start_sandbox(args.latency_ms, args.postings)
-    print(f"sandbox {url}, latency {args.latency_ms} ms, {args.changes} changes per run, "
-          f"screenshots on, traces {'off' if args.no_traces else 'on (kept on failure)'}; {os.cpu_count()} cores")
-    header = ("workers", "changed", "per_minute", "median_s", "peak_mb", "requests_per_change", "floor_s_per_change")
-    print(" | ".join(header))
+    print(f"{datetime.now().isoformat(timespec='minutes')}: sandbox {url}, latency {args.latency_ms} ms, "
+          f"{args.changes} rows per run, screenshots on, traces {'off' if args.no_traces else 'on (kept on failure)'}"
+          f"; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     try:
+        baseline = 0.0
+        if not args.no_baseline:
+            from bench.recorded_flow import run as recorded_flow
+
+            figures = recorded_flow(url, args.changes, False, 50_000_000)
+            baseline = float(figures["per_minute"])  # type: ignore[arg-type]
+            print(f"baseline (recorded flow, 1 browser, no read-back): {baseline}/min, {figures['wall_s']} s")
+        print(" | ".join(HEADER) + (" | x_baseline" if baseline else ""))
+        steps: dict[int, object] = {}
         for n, workers in enumerate(args.workers):
             figures = bench_once(url, workers, args.changes, 30_000_000 + n * 100_000, not args.no_traces)
-            print(" | ".join(str(figures[h]) for h in header), flush=True)
+            ratio = f" | {figures['per_minute'] / baseline:.2f}" if baseline else ""  # type: ignore[operator]
+            print(" | ".join(str(figures[h]) for h in HEADER) + ratio, flush=True)
+            steps[workers] = figures["steps"]
+        for workers, medians in steps.items():
+            print(f"steps at {workers} worker(s) (count, median s): " + ", ".join(
+                f"{name} {count}x {median}" for name, (count, median) in medians.items()))  # type: ignore[attr-defined]
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=30)

@@ -40,6 +40,7 @@ from agent.core.i18n import _
 from agent.core.journal import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
 from agent.core.settings import Settings
+from agent.core.timings import step
 from agent.rules.notices import NoticeKind
 from agent.rules.tracking import normalize
 from pages.posting_drawer import PostingDrawer
@@ -80,8 +81,9 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
     """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows."""
     page = job.portal.page
     element = drawer.root if drawer is not None and drawer.root.count() else None
-    path = job.evidence.screenshot(page, posting, name, lambda: personal_data_boxes(page, job.portal.lang),
-                                   element=element)
+    with step(f"screenshot {name}"):
+        path = job.evidence.screenshot(page, posting, name, lambda: personal_data_boxes(page, job.portal.lang),
+                                       element=element)
     if path:
         evidence.append(path)
 
@@ -164,7 +166,8 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
     result = ChangeResult(posting_number=request.posting_number, outcome=Outcome.PENDING,
                           new_tracking=request.new_tracking, carrier=request.carrier)
     if settings.traces:
-        job.evidence.start_trace(context)
+        with step("trace start"):
+            job.evidence.start_trace(context)
     failed = True
     try:
         _run(job, request, result)
@@ -174,7 +177,8 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
         raise
     finally:
         if settings.traces:
-            trace = job.evidence.stop_trace(context, result.posting_number or request.label, keep=failed)
+            with step("trace stop"):
+                trace = job.evidence.stop_trace(context, result.posting_number or request.label, keep=failed)
             if trace:
                 result.evidence.append(trace)
     job.journal.finish_item(job.run_id, job.seq, result)
@@ -252,7 +256,8 @@ def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResu
 
 def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
     number = result.posting_number
-    drawer, posting = open_posting(job.portal, number)
+    with step("open posting"):
+        drawer, posting = open_posting(job.portal, number)
     if not job.seen:
         job.seen = True
         landed = job.save_may_have_landed and _same(posting, request)
@@ -281,11 +286,13 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     if job.confirm is not None and not job.confirm(number, posting.tracking_number, request.new_tracking):
         result.outcome, result.error = Outcome.PENDING, _("skipped by the operator")
         return
-    drawer.open_edit()
-    dialog = TrackingDialog(job.portal.page, job.portal.lang)
-    dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
+    with step("edit and fill"):
+        drawer.open_edit()
+        dialog = TrackingDialog(job.portal.page, job.portal.lang)
+        dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
     job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
-    answer = _save_counted(job, dialog, result)
+    with step("save"):
+        answer = _save_counted(job, dialog, result)
     if answer.status == 401:
         raise SessionExpired(_("the session expired during the save"))
     if answer.status in (400, 422):
@@ -295,7 +302,8 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         raise NotEditable(_("the portal refused the change: {why}", why=answer.message or _("not editable")))
     if not answer.ok:
         raise SaveFailed(_("save answered HTTP {status}: {why}", status=answer.status, why=answer.message))
-    drawer, posting = open_posting(job.portal, number)  # read it back from a fresh page, not the dialog
+    with step("read back"):
+        drawer, posting = open_posting(job.portal, number)  # read it back from a fresh page, not the dialog
     if posting.tracking_number != request.new_tracking:
         raise VerificationFailed(
             _("after saving, the portal shows {shown}, not {number}", shown=posting.tracking_number or _("no number"),

@@ -32,6 +32,7 @@ from agent.core.netlog import SentRequest
 from agent.core.otp import CodeSource
 from agent.core.records import ChangeResult, Outcome
 from agent.core.settings import Settings
+from agent.core.timings import step
 from scenarios.change_tracking import ChangeJob, change_tracking, is_save_request
 from scenarios.find_posting import open_posting
 from scenarios.portal import Portal
@@ -57,7 +58,8 @@ def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: C
     def read_state(portal: Portal, index: int) -> None:
         row = plan.rows[index]
         try:
-            _page, posting = open_posting(portal, row.posting_number)
+            with step("plan read"):
+                _page, posting = open_posting(portal, row.posting_number)
         except PostingNotFound:
             updated = apply_portal_state(row, old_tracking="", current_carrier="", status="", editable=False,
                                          found=False)
@@ -162,7 +164,8 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
         started = time.time()
         with logger.contextualize(run=run.id, posting=item.posting_number):
             try:
-                result = change_tracking(job, item.request)
+                with step("change"):
+                    result = change_tracking(job, item.request)
             finally:
                 resends.worked(item.seq, started, time.time())
         breaker.record(result.outcome)
@@ -195,9 +198,10 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
 
 def write_outputs(run: RunRecord, run_dir: Path, plan: Plan, items: list[ItemRecord]) -> tuple[Path, Path, Path]:
     """(Re)build results.csv, results.xlsx and report.html of a run from the journal."""
-    rows = result_rows(plan, items)
-    csv_path, xlsx_path = write_results(run_dir, plan.columns, rows)
-    report = write_report(run_dir, run, rows, plan=plan)
+    with step("results and report"):
+        rows = result_rows(plan, items)
+        csv_path, xlsx_path = write_results(run_dir, plan.columns, rows)
+        report = write_report(run_dir, run, rows, plan=plan)
     return csv_path, xlsx_path, report
 
 

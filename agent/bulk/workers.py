@@ -29,6 +29,7 @@ from agent.core.netlog import SentRequest, netlog_args, read_requests
 from agent.core.otp import CodeSource
 from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
+from agent.core.timings import step
 from scenarios.portal import Portal
 
 T = TypeVar("T")
@@ -152,10 +153,13 @@ class WorkerPool(Generic[T]):
 
     def _browse(self, choice: BrowserChoice, netlog: Path | None, todo: queue.Queue[T],
                 work: Callable[[Portal, T], None], limiter: RateLimiter, n: int) -> None:
+        starting = step("browser start")
+        starting.__enter__()
         with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms,
                               extra_args=netlog_args(netlog) if netlog else ()) as (_, browser):
             context = new_context(browser, self.settings)
             portal = Portal(context.new_page(), self.settings, self.code_source)
+            starting.__exit__(None, None, None)
             done = 0
             try:
                 while not self.stop.is_set():

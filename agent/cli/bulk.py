@@ -22,6 +22,7 @@ from agent.core.journal import Journal, RunRecord, new_run_id
 from agent.core.leases import Lease
 from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.core.settings import Settings
+from agent.core.timings import step
 from agent.core.vocabulary import outcome_label
 from agent.preflight import (
     check_input_file,
@@ -44,7 +45,7 @@ def _is_plan(path: Path) -> bool:
 
 def _sign_in_first(settings: Settings) -> None:
     """One sign-in before the workers start, so they share it instead of each asking for a code."""
-    with workbench(settings, ask_code):
+    with step("sign-in first"), workbench(settings, ask_code):
         pass
 
 
