@@ -143,6 +143,10 @@ class PostingsListPage(PageObject):
         self.next_page.click()
         self.wait_loaded()
 
+    def shows_posting(self, posting_number: str) -> bool:
+        """Whether a row of the list shows this posting now (no waiting)."""
+        return self.rows.filter(has=self.page.get_by_text(posting_number, exact=True)).count() > 0
+
     def open_posting(self, posting_number: str) -> None:
         """Open a posting's drawer from its row (a click on its number, as a person does)."""
         row = self.rows.filter(has=self.page.get_by_text(posting_number, exact=True))

@@ -46,7 +46,7 @@ from agent.rules.tracking import normalize
 from pages.posting_drawer import PostingDrawer
 from pages.privacy import personal_data_boxes
 from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog
-from scenarios.find_posting import open_posting, resolve_posting_number
+from scenarios.find_posting import open_posting, reread_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import Portal
 from scenarios.precheck import precheck
@@ -70,6 +70,8 @@ class ChangeJob:
     seen: bool = False
     #: ``--confirm each``: asked (posting, old, new) before every save; False skips the posting.
     confirm: Callable[[str, str, str], bool] | None = None
+    #: Whether a trace is being recorded (from the first retry on: see ``_with_retries``).
+    tracing: bool = False
 
     @property
     def settings(self) -> Settings:
@@ -161,13 +163,8 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
     Raises:
         AbortRun: the anti-bot page or a person stopped the run; the posting stays ``pending``.
     """
-    settings = job.settings
-    context = job.portal.page.context
     result = ChangeResult(posting_number=request.posting_number, outcome=Outcome.PENDING,
                           new_tracking=request.new_tracking, carrier=request.carrier)
-    if settings.traces:
-        with step("trace start"):
-            job.evidence.start_trace(context)
     failed = True
     try:
         _run(job, request, result)
@@ -176,9 +173,10 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
         _shot(job, result.posting_number or request.label, "error", None, result.evidence)
         raise
     finally:
-        if settings.traces:
+        if job.tracing:
             with step("trace stop"):
-                trace = job.evidence.stop_trace(context, result.posting_number or request.label, keep=failed)
+                trace = job.evidence.stop_trace(job.portal.page.context, result.posting_number or request.label,
+                                                keep=failed)
             if trace:
                 result.evidence.append(trace)
     job.journal.finish_item(job.run_id, job.seq, result)
@@ -220,11 +218,17 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
         # Never after a failed read-back: the portal answered that save as done, so another would be a second save.
         retry=retry_if_exception_type((PortalError, SessionExpired)) & retry_if_not_exception_type(VerificationFailed),
         reraise=True,
+        sleep=job.portal.pause,
     )
     for attempt in retrying:
         with attempt:
             n = attempt.retry_state.attempt_number
             result.attempts = n
+            if n > 1 and settings.traces and not job.tracing:
+                # Traces from the first retry on (Playwright's "on-first-retry"): a posting that goes through at
+                # once costs no tracing, and one that keeps failing keeps the trace of its retries.
+                job.evidence.start_trace(job.portal.page.context)
+                job.tracing = True
             try:
                 try:
                     _attempt(job, request, result)
@@ -302,8 +306,8 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         raise NotEditable(_("the portal refused the change: {why}", why=answer.message or _("not editable")))
     if not answer.ok:
         raise SaveFailed(_("save answered HTTP {status}: {why}", status=answer.status, why=answer.message))
-    with step("read back"):
-        drawer, posting = open_posting(job.portal, number)  # read it back from a fresh page, not the dialog
+    with step("read back"):  # from the portal's fresh answer, never the dialog's echo
+        drawer, posting = reread_posting(job.portal, drawer, request.new_tracking)
     if posting.tracking_number != request.new_tracking:
         raise VerificationFailed(
             _("after saving, the portal shows {shown}, not {number}", shown=posting.tracking_number or _("no number"),

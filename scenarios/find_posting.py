@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from agent.core.errors import BusinessRuleError, PostingNotFound
 from agent.core.i18n import _
 from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
@@ -56,3 +60,55 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
     drawer = PostingDrawer(portal.page, posting_number, portal.lang)
     drawer.wait_loaded()
     return drawer, drawer.read()
+
+
+#: How long an in-app reopen waits for the portal's answer before reading the posting with a page load.
+REOPEN_ANSWER_MS = 5_000
+
+
+def _names_posting(response: Response, posting_number: str) -> bool:
+    """Whether a response answers the app's own request about this posting (its URL or body names it)."""
+    request = response.request
+    if request.resource_type not in ("fetch", "xhr"):
+        return False
+    try:
+        body = request.post_data or ""
+    except (PlaywrightError, UnicodeDecodeError):
+        body = ""
+    return posting_number in response.url or posting_number in body
+
+
+def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[PostingDrawer, PostingSnapshot]:
+    """Read a posting again from a fresh answer of the portal, inside the running app when it can.
+
+    As a person checks a change: close the drawer and open it again from the posting's row in the list behind
+    it. That is a new fetch of the posting, not the save dialog's echo, when (1) the app asked the portal about
+    this posting after the click (a request naming it) and (2) that answer and the drawer agree on whether it
+    holds ``expect`` (the number just saved). Otherwise (no row, no such request, an app that answers from its
+    own memory, or a drawer that disagrees with the answer) the posting is read with a full page load, as
+    :func:`open_posting` does; an app that answered from memory is read that way for the rest of the run.
+    """
+    number = drawer.posting_number
+    if not portal.in_app_reads:
+        return open_posting(portal, number)
+    listing = PostingsListPage(portal.page, portal.lang)
+    try:
+        drawer.close()
+        if not listing.shows_posting(number):
+            return open_posting(portal, number)
+        try:
+            with portal.page.expect_response(lambda r: _names_posting(r, number), timeout=REOPEN_ANSWER_MS) as answer:
+                listing.open_posting(number)
+            fresh = answer.value
+        except PlaywrightTimeoutError:
+            portal.in_app_reads = False  # nothing asked the portal: this app answers from memory
+            return open_posting(portal, number)
+        again = PostingDrawer(portal.page, number, portal.lang)
+        again.wait_loaded()
+        posting = again.read()
+        answered_expected = expect in fresh.text()
+    except PlaywrightError:
+        return open_posting(portal, number)
+    if answered_expected != (posting.tracking_number == expect):
+        return open_posting(portal, number)  # the drawer may show a remembered state: read a fresh page
+    return again, posting

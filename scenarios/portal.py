@@ -7,6 +7,10 @@ the anti-bot page stops the run (headless) or waits for a person (headed) wherev
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -37,6 +41,13 @@ class Portal:
         self.code_source = code_source
         self.lang: str = settings.lang
         self.logins = 0
+        #: Held while signing in (codes must not cross); a bulk pool gives its workers a cooperative one.
+        self.sign_in_lock: AbstractContextManager[Any] = _SIGN_IN_LOCK
+        #: How a retry's back-off waits; a bulk pool pauses only the worker that waits.
+        self.pause: Callable[[float], None] = time.sleep
+        #: Whether a posting may be read again inside the running app (see ``find_posting.reread_posting``);
+        #: off for good once the app showed a posting without asking the portal.
+        self.in_app_reads = True
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""
@@ -105,7 +116,7 @@ class Portal:
         if self.code_source is None:
             raise SessionExpired(_("the session expired; run 'ozon-rpa login' (or --interactive)"))
         self.lang = page_facts(self.page, self.settings.lang).lang
-        with _SIGN_IN_LOCK:
+        with self.sign_in_lock:
             sign_in(self.page, self.settings.login, self.code_source, self.lang, self.settings.company)
         self.logins += 1
         self.check_challenge()

@@ -10,6 +10,7 @@ Top layer of ``agent/`` (with the CLI): it calls scenarios. The guarantees it ke
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,21 @@ from scenarios.precheck import differences
 PLAN_COPY = "plan.json"
 ProgressFn = Callable[[ChangeResult], None]
 ConfirmFn = Callable[[str, str, str], bool]
+
+
+def plan_unread(settings: Settings, path: Path, *, created_by: str, sheet: str | None = None,
+                force: bool = False) -> Plan:
+    """A plan from the input file alone, no posting read: for ``bulk apply FILE --yes``.
+
+    Nobody reviews that plan before it runs, so reading every posting first would only read each one twice:
+    the apply's first read of a posting does the same checks (found, editable, pre-check, already set)
+    moments before its change.
+
+    Raises:
+        InputError: the file cannot be read or lacks a required column (nothing touched).
+    """
+    input_file = read_rows(path, sheet=sheet, force=force)
+    return plan_from_input(input_file, base_url=settings.base_url, created_by=created_by).seal()
 
 
 def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: CodeSource | None, workers: int = 2,
@@ -167,7 +183,7 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
                 with step("change"):
                     result = change_tracking(job, item.request)
             finally:
-                resends.worked(item.seq, started, time.time())
+                resends.worked(item.seq, item.posting_number, started, time.time())
         breaker.record(result.outcome)
         if progress is not None:
             progress(result)
@@ -222,33 +238,39 @@ def _known_run(settings: Settings, journal: Journal, run_id: str) -> RunRecord:
 
 
 class _Resends:
-    """Saves the browser itself sent more than once, from each worker's NetLog, noted on their postings.
+    """Saves the browser itself sent more than once, from the pool's NetLog, noted on their postings.
 
-    A worker's NetLog is read when its browser closes; each save request is matched to the posting that
-    worker had in hand when the request started (a worker does one posting at a time).
+    The NetLog is read when the pool's browser closes. Its workers overlap in time, so a save request goes to
+    the posting its URL names when one of the postings in hand then is named there (portals put the posting
+    in the save's path); otherwise to the posting whose time in hand is nearest to the request's start.
     """
 
     def __init__(self, journal: Journal, run_id: str) -> None:
         self.journal = journal
         self.run_id = run_id
-        self._spans: dict[str, list[tuple[float, float, int]]] = {}
-        self._lock = threading.Lock()
+        self._spans: list[tuple[float, float, int, str]] = []
 
-    def worked(self, seq: int, started: float, ended: float) -> None:
-        """Called on the worker's thread: it had posting ``seq`` in hand from ``started`` to ``ended``."""
-        with self._lock:
-            self._spans.setdefault(threading.current_thread().name, []).append((started, ended, seq))
+    def worked(self, seq: int, posting_number: str, started: float, ended: float) -> None:
+        """Row ``seq`` (posting ``posting_number``) was in a worker's hand from ``started`` to ``ended``."""
+        self._spans.append((started, ended, seq, posting_number))
+
+    def owner(self, request: SentRequest) -> int | None:
+        """The row a request belongs to (None when no posting was in hand)."""
+        def distance(span: tuple[float, float, int, str]) -> float:
+            start, end = span[0], span[1]
+            return 0.0 if start <= request.started <= end else min(abs(request.started - start),
+                                                                    abs(request.started - end))
+
+        named = [s for s in self._spans if s[3] and re.search(rf"(?<![\w-]){re.escape(s[3])}(?![\w-])", request.url)]
+        candidates = named or self._spans
+        return min(candidates, key=distance)[2] if candidates else None
 
     def found(self, requests: list[SentRequest]) -> None:
-        """Called on the worker's thread with its browser's save requests and their send counts."""
-        with self._lock:
-            spans = list(self._spans.get(threading.current_thread().name, []))
+        """Note each save the browser sent more than once on its row (journal and log)."""
         for request in requests:
-            if request.sends <= 1 or not spans:
+            seq = self.owner(request) if request.sends > 1 else None
+            if seq is None:
                 continue
-            # The clocks agree to a few ms; the nearest span wins when a request falls between two.
-            _start, _end, seq = min(spans, key=lambda s: 0.0 if s[0] <= request.started <= s[1]
-                            else min(abs(request.started - s[0]), abs(request.started - s[1])))
             warning = _("the save was sent {n} times: the connection dropped and the browser re-sent it",
                         n=request.sends)
             self.journal.add_warning(self.run_id, seq, warning)

@@ -1,13 +1,16 @@
-"""Parallel workers for bulk runs: one thread per worker, each with its own Playwright, browser and context.
+"""Parallel workers for bulk runs: one browser, a context per worker, the workers interleaved on one thread.
 
-Playwright's sync API belongs to the thread that started it, so every worker owns a whole browser. Workers
-pull tasks from one queue, stop taking new ones once ``stop`` is set (Ctrl-C, anti-bot page, circuit
-breaker), and always finish the task in hand.
+A worker is a browser context with its own page (its own copy of the sign-in), run as a cooperative fiber
+(:mod:`agent.bulk.fibers`): while one waits for the portal the others run. One Playwright driver and one
+Chromium serve them all, so a worker costs a context (~100 MB), not a driver and a browser (~450 MB), and
+the run starts one browser, not one per worker. The pool signs in once, in its first context, before any
+worker starts, so the workers share that sign-in instead of each asking for a code. Workers pull tasks from
+one queue, stop taking new ones once ``stop`` is set (Ctrl-C, anti-bot page, circuit breaker), and always
+finish the task in hand.
 """
 
 from __future__ import annotations
 
-import gc
 import queue
 import shutil
 import signal
@@ -20,16 +23,20 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from loguru import logger
+from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.core.browser import BrowserChoice, choose_browser, launched_browser
+from agent.bulk.fibers import Fibers
+from agent.core.browser import choose_browser, launched_browser
 from agent.core.errors import AbortRun, AgentError
+from agent.core.hosts import ensure_allowed
 from agent.core.i18n import _
 from agent.core.netlog import SentRequest, netlog_args, read_requests
 from agent.core.otp import CodeSource
 from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.core.timings import step
+from pages.postings_list import PostingsListPage
 from scenarios.portal import Portal
 
 T = TypeVar("T")
@@ -38,21 +45,25 @@ T = TypeVar("T")
 class RateLimiter:
     """At most ``per_minute`` starts a minute, spread evenly; waits wake up early when the run stops."""
 
-    def __init__(self, per_minute: float | None, stop: threading.Event) -> None:
+    #: The longest single pause: a stop is noticed within this.
+    TICK_S = 0.5
+
+    def __init__(self, per_minute: float | None, stop: threading.Event,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self.stop = stop
+        self.sleep = sleep
         self._next = time.monotonic()
-        self._lock = threading.Lock()
 
     def acquire(self) -> bool:
-        """Wait for the next slot; False when the run stopped meanwhile."""
+        """Wait for the next slot (pausing this worker only); False when the run stopped meanwhile."""
         if not self.interval:
             return not self.stop.is_set()
-        with self._lock:
-            slot = max(self._next, time.monotonic())
-            self._next = slot + self.interval
-        delay = slot - time.monotonic()
-        return not self.stop.wait(delay) if delay > 0 else not self.stop.is_set()
+        slot = max(self._next, time.monotonic())  # no lock: the workers share one thread
+        self._next = slot + self.interval
+        while not self.stop.is_set() and (delay := slot - time.monotonic()) > 0:
+            self.sleep(min(delay, self.TICK_S))
+        return not self.stop.is_set()
 
 
 @dataclass
@@ -85,45 +96,68 @@ class WorkerPool(Generic[T]):
         for task in tasks:
             todo.put(task)
         outcome = PoolOutcome()
-        limiter = RateLimiter(self.max_rate, self.stop)
-        lock = threading.Lock()
-
-        def worker(n: int) -> None:
-            try:
-                self._worker_loop(n, todo, work, limiter)
-            except AbortRun as err:
-                with lock:  # without its traceback: it holds this thread's Playwright frames
-                    outcome.aborted = outcome.aborted or err.with_traceback(None)
-                self.stop.set()
-            except (AgentError, PlaywrightError) as err:  # a browser that died: the others carry on
-                logger.error(_("worker {n} stopped: {why}", n=n, why=str(err).splitlines()[0]))
-                with lock:
-                    outcome.crashed.append(str(err).splitlines()[0])
-            finally:
-                # Free this thread's Playwright objects here: greenlets freed later by another thread
-                # can crash the interpreter at exit.
-                gc.collect()
-
-        threads = [threading.Thread(target=worker, args=(n + 1,), name=f"worker-{n + 1}", daemon=True)
-                   for n in range(max(1, min(self.workers, len(tasks))))]
+        if not tasks:
+            return outcome
+        choice = choose_browser(self.settings)
+        counting = bool(self.netlog_filter and self.on_netlog and self.settings.count_resends and not choice.endpoint)
+        netlog = Path(tempfile.mkdtemp(prefix="ozon-rpa-netlog-")) / "browser.json" if counting else None
         previous = self._catch_ctrl_c(outcome)
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.25)  # short joins keep the main thread responsive to signals
+            with step("browser start"), launched_browser(
+                    choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms,
+                    extra_args=netlog_args(netlog) if netlog else ()) as (_, browser):
+                self._run_in(browser, todo, work, outcome, min(self.workers, len(tasks)))
+        except AbortRun as err:
+            outcome.aborted = outcome.aborted or err.with_traceback(None)
+            self.stop.set()
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+            if netlog is not None:
+                try:  # the browser has closed: its NetLog is complete
+                    if self.netlog_filter and self.on_netlog:
+                        self.on_netlog(read_requests(netlog, self.netlog_filter))
+                finally:
+                    shutil.rmtree(netlog.parent, ignore_errors=True)
         return outcome
 
-    def _catch_ctrl_c(self, outcome: PoolOutcome) -> Any:
-        """First Ctrl-C: stop taking postings, finish the ones in hand. Second: stop at once.
+    def _run_in(self, browser: Browser, todo: queue.Queue[T], work: Callable[[Portal, T], None],
+                outcome: PoolOutcome, workers: int) -> None:
+        fibers = Fibers(browser)
+        limiter = RateLimiter(self.max_rate, self.stop, fibers.sleep)
+        sign_in_lock = fibers.lock()
+        first = self._signed_in(browser)  # before any worker: they all start from this sign-in
 
-        A handler instead of KeyboardInterrupt, because unwinding the main thread while workers hold
-        Playwright objects crashes the interpreter; workers must close their own browsers.
-        """
+        def worker(n: int) -> Callable[[], None]:
+            def run() -> None:
+                try:
+                    self._worker_loop(n, browser, first if n == 1 else None, todo, work, limiter, fibers,
+                                      sign_in_lock)
+                except AbortRun as err:  # without its traceback: it holds Playwright frames
+                    outcome.aborted = outcome.aborted or err.with_traceback(None)
+                    self.stop.set()
+                except (AgentError, PlaywrightError) as err:  # a context that broke: the others carry on
+                    logger.error(_("worker {n} stopped: {why}", n=n, why=str(err).splitlines()[0]))
+                    outcome.crashed.append(str(err).splitlines()[0])
+            return run
+
+        raised = fibers.run([worker(n + 1) for n in range(max(1, workers))])
+        if raised:
+            raise raised[0]
+
+    def _signed_in(self, browser: Browser) -> BrowserContext:
+        """The first context, on the postings list, signed in when the portal asked; the state saved for the rest."""
+        ensure_allowed(self.settings)
+        with step("sign-in check"):
+            context = new_context(browser, self.settings)
+            portal = Portal(context.new_page(), self.settings, self.code_source)
+            portal.open(PostingsListPage.url(self.settings.base_url, self.settings.postings_path))
+            if portal.logins:
+                save_state(context, self.settings)
+        return context
+
+    def _catch_ctrl_c(self, outcome: PoolOutcome) -> Any:
+        """First Ctrl-C: stop taking postings, finish the ones in hand. Second: stop at once."""
         if threading.current_thread() is not threading.main_thread():
             return None
 
@@ -136,48 +170,36 @@ class WorkerPool(Generic[T]):
 
         return signal.signal(signal.SIGINT, on_sigint)
 
-    def _worker_loop(self, n: int, todo: queue.Queue[T], work: Callable[[Portal, T], None],
-                     limiter: RateLimiter) -> None:
-        choice = choose_browser(self.settings)
-        counting = bool(self.netlog_filter and self.on_netlog and self.settings.count_resends and not choice.endpoint)
-        netlog = Path(tempfile.mkdtemp(prefix="ozon-rpa-netlog-")) / f"worker-{n}.json" if counting else None
-        try:
-            self._browse(choice, netlog, todo, work, limiter, n)
-        finally:
-            if netlog is not None:
-                try:  # the browser has closed: its NetLog is complete
-                    if self.netlog_filter and self.on_netlog:
-                        self.on_netlog(read_requests(netlog, self.netlog_filter))
-                finally:
-                    shutil.rmtree(netlog.parent, ignore_errors=True)
+    def _worker_loop(self, n: int, browser: Browser, context: BrowserContext | None, todo: queue.Queue[T],
+                     work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Fibers,
+                     sign_in_lock: Any) -> None:
+        context = context or new_context(browser, self.settings)
 
-    def _browse(self, choice: BrowserChoice, netlog: Path | None, todo: queue.Queue[T],
-                work: Callable[[Portal, T], None], limiter: RateLimiter, n: int) -> None:
-        starting = step("browser start")
-        starting.__enter__()
-        with launched_browser(choice, headless=self.settings.headless, slow_mo_ms=self.settings.slow_mo_ms,
-                              extra_args=netlog_args(netlog) if netlog else ()) as (_, browser):
-            context = new_context(browser, self.settings)
+        def portal_of(context: BrowserContext) -> Portal:
             portal = Portal(context.new_page(), self.settings, self.code_source)
-            starting.__exit__(None, None, None)
-            done = 0
-            try:
-                while not self.stop.is_set():
-                    try:
-                        task = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    if not limiter.acquire():
-                        todo.put(task)  # not started: it stays for a resume
-                        return
-                    with logger.contextualize(worker=n):
-                        work(portal, task)
-                    done += 1
-                    if done % self.settings.context_recycle == 0:
-                        # A long-lived page keeps growing in memory; a fresh context (same sign-in) does not.
-                        save_state(context, self.settings)
-                        context.close()
-                        context = new_context(browser, self.settings)
-                        portal = Portal(context.new_page(), self.settings, self.code_source)
-            finally:
-                context.close()
+            portal.sign_in_lock = sign_in_lock  # one sign-in at a time, without stopping the other workers
+            portal.pause = fibers.sleep  # retry back-offs pause this worker only
+            return portal
+
+        portal = portal_of(context)
+        done = 0
+        try:
+            while not self.stop.is_set():
+                try:
+                    task = todo.get_nowait()
+                except queue.Empty:
+                    return
+                if not limiter.acquire():
+                    todo.put(task)  # not started: it stays for a resume
+                    return
+                with logger.contextualize(worker=n):
+                    work(portal, task)
+                done += 1
+                if done % self.settings.context_recycle == 0:
+                    # A long-lived page keeps growing in memory; a fresh context (same sign-in) does not.
+                    save_state(context, self.settings)
+                    context.close()
+                    context = new_context(browser, self.settings)
+                    portal = portal_of(context)
+        finally:
+            context.close()

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 
 from agent.bulk.plan import Plan, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_age
-from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, rebuild_report, resume_run, start_run
+from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, plan_unread, rebuild_report, resume_run, start_run
 from agent.cli.bulk_output import print_plan, print_summary
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
@@ -22,7 +22,6 @@ from agent.core.journal import Journal, RunRecord, new_run_id
 from agent.core.leases import Lease
 from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.core.settings import Settings
-from agent.core.timings import step
 from agent.core.vocabulary import outcome_label
 from agent.preflight import (
     check_input_file,
@@ -32,7 +31,7 @@ from agent.preflight import (
     check_setup,
     check_writable_dir,
 )
-from agent.runner import code_source_for, operator_name, workbench
+from agent.runner import code_source_for, operator_name
 
 bulk = typer.Typer(help="Supervised bulk edits: plan, approve, apply (and resume).", no_args_is_help=True)
 
@@ -41,12 +40,6 @@ PLAN_SUFFIX = ".plan.json"
 
 def _is_plan(path: Path) -> bool:
     return path.name.endswith(".json")
-
-
-def _sign_in_first(settings: Settings) -> None:
-    """One sign-in before the workers start, so they share it instead of each asking for a code."""
-    with step("sign-in first"), workbench(settings, ask_code):
-        pass
 
 
 @bulk.command("plan")
@@ -72,7 +65,6 @@ def plan_command(
         fail(str(err), exit_for(err))
     reach_portal(settings)
     try:
-        _sign_in_first(settings)
         plan = make_plan(settings, file, created_by=operator_name(settings), workers=workers, sheet=sheet, force=force,
                          code_source=code_source_for(settings, ask_code))
         if overwrite_changed:
@@ -144,7 +136,6 @@ def apply_command(
     reach_portal(settings)
     journal = Journal(settings.journal_path)
     try:
-        _sign_in_first(settings)
         if resume:
             run, run_dir, plan = resume_run(settings, journal, resume)
             run_id = run.id
@@ -177,8 +168,11 @@ def apply_command(
 def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int) -> Plan:
     if _is_plan(source):
         return load_plan(source)
-    plan = make_plan(settings, source, created_by=operator_name(settings), workers=workers, sheet=sheet,
-                     code_source=code_source_for(settings, ask_code))
+    if yes:  # nobody reviews it first: each posting is read once, by its change (see ``plan_unread``)
+        plan = plan_unread(settings, source, created_by=operator_name(settings), sheet=sheet)
+    else:
+        plan = make_plan(settings, source, created_by=operator_name(settings), workers=workers, sheet=sheet,
+                         code_source=code_source_for(settings, ask_code))
     print_plan(plan)
     if not yes:
         if not sys.stdin.isatty():

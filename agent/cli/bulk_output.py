@@ -34,6 +34,9 @@ def print_plan(plan: Plan, *, limit: int = 60) -> None:
     overwrite_note = _("overwrite-changed: numbers changed after this read WILL be replaced")
     then = (f"[yellow]{escape(overwrite_note)}[/]" if plan.overwrite_changed
             else escape(_("a posting changed after this read will be rejected, not overwritten")))
+    if not any(row.read_at for row in plan.rows):
+        console.print(_("postings not read yet: each is read just before its change"), highlight=False)
+        return
     try:
         read = read_moment(plan).isoformat(timespec="seconds")
     except ValueError:
