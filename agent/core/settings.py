@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     retry_backoff_s: float = Field(default=1.0, ge=0, description="first back-off between retries, doubling")
     circuit_breaker: int = Field(default=5, ge=1, description="portal failures in a row that stop a run")
     screenshots: bool = True
-    context_recycle: int = Field(default=40, ge=1, description="bulk: a fresh browser context every N postings")
+    context_recycle: int = Field(default=10, ge=1, description="bulk: a fresh browser context every N postings")
     traces: bool = Field(default=True, description="trace a posting from its first retry on; kept only on failure")
     allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWED_HOSTS
     #: Check the first contact with the portal with a plain HTTP client before any browser starts. Turn it off
