@@ -47,7 +47,8 @@ def plan_command(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-8 BOM, GBK) or XLSX of changes.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Plan file (default: FILE.plan.json).")] = None,
-    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers reading the portal.")] = 2,
+    workers: Annotated[int, typer.Option(
+        min=1, max=8, help="Parallel workers reading the portal (contexts of one browser).")] = 2,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
     force: Annotated[bool, typer.Option(help="Accept numbers that fail their check digit.")] = False,
     otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
@@ -104,7 +105,7 @@ def approve_command(
 def apply_command(
     ctx: typer.Context,
     source: Annotated[Path | None, typer.Argument(help="A plan file, or a raw CSV/XLSX (planned first).")] = None,
-    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel workers (contexts of one browser).")] = 2,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before applying a raw file.")] = False,
     confirm: Annotated[str | None, typer.Option(help="'each': show old -> new and ask before every save.")] = None,
     resume: Annotated[str | None, typer.Option(help="Continue a stopped or crashed run.")] = None,

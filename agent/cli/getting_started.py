@@ -138,7 +138,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "trackin
 def demo(
     ctx: typer.Context,
     file: Annotated[Path, typer.Option(help="Input file to apply.")] = SAMPLE,
-    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel browsers.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Parallel workers (contexts of one browser).")] = 2,
 ) -> None:
     """Start the sandbox, sign in, plan, approve and apply the sample file; print where the report is."""
     from agent.bulk.plan import save_plan
