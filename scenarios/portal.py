@@ -45,9 +45,11 @@ class Portal:
         self.sign_in_lock: AbstractContextManager[Any] = _SIGN_IN_LOCK
         #: How a retry's back-off waits; a bulk pool pauses only the worker that waits.
         self.pause: Callable[[float], None] = time.sleep
-        #: Whether a posting may be read again inside the running app (see ``find_posting.reread_posting``);
-        #: off for good once the app showed a posting without asking the portal.
+        #: Whether postings may be opened and read again inside the running app (``find_posting``); off for
+        #: good once that way went wrong (the app showed a posting without asking the portal, a dialog in front).
         self.in_app_reads = True
+        #: The posting whose drawer was last opened (it may still be in front of the list).
+        self.shown_posting = ""
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""

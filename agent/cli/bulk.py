@@ -141,7 +141,8 @@ def apply_command(
             run, run_dir, plan = resume_run(settings, journal, resume)
             run_id = run.id
         elif source is not None:
-            plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers)
+            plan = _plan_for_apply(settings, source, yes=yes, sheet=sheet, workers=workers,
+                                       reviewed=confirm == "each")
             run_id = new_run_id("bulk")
         else:
             raise InputError(_("give a plan or input file, or --resume RUN"))
@@ -166,10 +167,14 @@ def apply_command(
     raise typer.Exit(exit_code_for(i.outcome for i in result.items))
 
 
-def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int) -> Plan:
+def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int,
+                    reviewed: bool) -> Plan:
+    """The plan of a raw file: read from the portal first when a person looks at it (asked to apply it, or
+    ``--confirm each``), so that what they saw is what the run expects; with ``--yes`` alone nobody does, and
+    each posting is read once, just before its change (see ``plan_unread``)."""
     if _is_plan(source):
         return load_plan(source)
-    if yes:  # nobody reviews it first: each posting is read once, by its change (see ``plan_unread``)
+    if yes and not reviewed:
         plan = plan_unread(settings, source, created_by=operator_name(settings), sheet=sheet)
     else:
         plan = make_plan(settings, source, created_by=operator_name(settings), workers=workers, sheet=sheet,
