@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -52,14 +53,15 @@ def resolve_posting_number(portal: Portal, request: ChangeRequest) -> str:
 def open_posting(portal: Portal, posting_number: str, *, in_app: bool = False) -> tuple[PostingDrawer, PostingSnapshot]:
     """Open a posting's drawer and read it: by its ``?postingDetails=`` URL, or inside the running app.
 
-    ``in_app``: when the page already shows the postings list, find the posting as a person does (close the
-    drawer in front, search for its number, click its row) instead of loading the app again; anything
-    unexpected on that way falls back to the URL, and the app is then opened by URL for the rest of the run.
+    ``in_app`` (and ``portal.in_app_opens``): when the page already shows the postings list, find the posting
+    as a person does (close the drawer in front, search for its number, click its row) instead of loading the
+    app again; anything unexpected on that way falls back to the URL, and the app is then opened by URL for the
+    rest of the run.
 
     Raises:
         PostingNotFound: the portal has no such posting.
     """
-    if in_app and portal.in_app_reads:
+    if in_app and portal.in_app_opens and portal.in_app_reads:
         opened = _open_in_app(portal, posting_number)
         if opened is not None:
             return opened
@@ -90,11 +92,14 @@ def _open_in_app(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
             if shown.root.is_visible():
                 shown.close()
         if not listing.search_posting(posting_number):
+            logger.debug("the list's search does not find {}: by URL", posting_number)
             return None  # «nothing found»: the URL way says so in the portal's own words
         listing.open_posting(posting_number)
         return _read_drawer(portal, posting_number)
-    except (PlaywrightError, UIDrift):
+    except (PlaywrightError, UIDrift) as err:
         # A dialog in front, a search box this portal lacks, a list that does not refresh: not worth a second try.
+        logger.debug("opening {} inside the app failed, by URL from now on: {}", posting_number,
+                     str(err).splitlines()[0])
         portal.in_app_reads = False
         return None
 

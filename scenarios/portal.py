@@ -50,6 +50,9 @@ class Portal:
         self.in_app_reads = True
         #: The posting whose drawer was last opened (it may still be in front of the list).
         self.shown_posting = ""
+        #: Whether to open postings from the list's search rather than by URL (a bulk pool with several workers:
+        #: the search costs half the CPU of a page load, but asks the portal more times in a row).
+        self.in_app_opens = False
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from loguru import logger
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.bulk.fibers import Fibers
@@ -126,7 +126,7 @@ class WorkerPool(Generic[T]):
         fibers = Fibers(browser)
         limiter = RateLimiter(self.max_rate, self.stop, fibers.sleep)
         sign_in_lock = fibers.lock()
-        first = self._signed_in(browser)  # before any worker: they all start from this sign-in
+        first = self._signed_in(browser)  # before any worker: they all start from this sign-in (worker 1 goes on)
 
         def worker(n: int) -> Callable[[], None]:
             def run() -> None:
@@ -145,8 +145,8 @@ class WorkerPool(Generic[T]):
         if raised:
             raise raised[0]
 
-    def _signed_in(self, browser: Browser) -> BrowserContext:
-        """The first context, on the postings list, signed in when the portal asked; the state saved for the rest."""
+    def _signed_in(self, browser: Browser) -> Page:
+        """A first page on the postings list, signed in when the portal asked; the state saved for the rest."""
         ensure_allowed(self.settings)
         with step("sign-in check"):
             context = new_context(browser, self.settings)
@@ -154,7 +154,7 @@ class WorkerPool(Generic[T]):
             portal.open(PostingsListPage.url(self.settings.base_url, self.settings.postings_path))
             if portal.logins:
                 save_state(context, self.settings)
-        return context
+        return portal.page
 
     def _catch_ctrl_c(self, outcome: PoolOutcome) -> Any:
         """First Ctrl-C: stop taking postings, finish the ones in hand. Second: stop at once."""
@@ -170,18 +170,21 @@ class WorkerPool(Generic[T]):
 
         return signal.signal(signal.SIGINT, on_sigint)
 
-    def _worker_loop(self, n: int, browser: Browser, context: BrowserContext | None, todo: queue.Queue[T],
+    def _worker_loop(self, n: int, browser: Browser, first: Page | None, todo: queue.Queue[T],
                      work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Fibers,
                      sign_in_lock: Any) -> None:
-        context = context or new_context(browser, self.settings)
+        context = first.context if first is not None else new_context(browser, self.settings)
 
-        def portal_of(context: BrowserContext) -> Portal:
-            portal = Portal(context.new_page(), self.settings, self.code_source)
+        def portal_of(context: BrowserContext, page: Page | None = None) -> Portal:
+            portal = Portal(page or context.new_page(), self.settings, self.code_source)
             portal.sign_in_lock = sign_in_lock  # one sign-in at a time, without stopping the other workers
             portal.pause = fibers.sleep  # retry back-offs pause this worker only
+            # Several workers keep the CPU busy: open postings from the list's search, half a page load's CPU.
+            # One worker waits on the portal instead: a page load asks it fewer times in a row.
+            portal.in_app_opens = self.workers > 1
             return portal
 
-        portal = portal_of(context)
+        portal = portal_of(context, first)  # worker 1 goes on from the sign-in's page, already on the list
         done = 0
         try:
             while not self.stop.is_set():

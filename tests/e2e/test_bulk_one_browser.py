@@ -34,6 +34,12 @@ def counting_browser(folder: Path) -> tuple[Path, Path]:
     return wrapper, marker
 
 
+def page_loads(sandbox: Oracle) -> int:
+    """How many times the postings list page was loaded (the sandbox's own count)."""
+    route = sandbox.http.get("/_sandbox/stats").json()["routes"].get("GET /app/postings/fbs", {})
+    return int(route.get("count", 0))
+
+
 def test_bulk_apply_should_share_one_browser_among_its_workers_and_read_each_posting_once_before_its_change(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
 ) -> None:
@@ -42,6 +48,8 @@ def test_bulk_apply_should_share_one_browser_among_its_workers_and_read_each_pos
                         [[number, s10(71_000_000 + i)] for i, number in enumerate(postings)], "utf-8")
     wrapper, marker = counting_browser(tmp_path)
     sandbox.configure(latency_ms=150)  # each change waits on the portal: workers that interleave overlap
+
+    loads_before = page_loads(sandbox)
 
     result = cli("bulk", "apply", str(source), "--yes", "--workers", "3",
                  env_extra={"OZON_RPA_BROWSER_PATH": str(wrapper)})
@@ -52,6 +60,8 @@ def test_bulk_apply_should_share_one_browser_among_its_workers_and_read_each_pos
     assert {n: t["save_count"] for n, t in truth.items()} == dict.fromkeys(postings, 1)
     # The apply's first read is the plan's read (nobody reviews a --yes plan): one read before, one read back.
     assert {n: t["reads"] for n, t in truth.items()} == dict.fromkeys(postings, 2)
+    loads = page_loads(sandbox) - loads_before
+    assert loads <= 1 + 3, "a page load to sign in and one a worker; then postings open from the list's search"
     spans = sorted((datetime.fromisoformat(a), datetime.fromisoformat(b))
                    for a, b in journal(agent_settings, "SELECT started_at, finished_at FROM items"))
     assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False)), \
