@@ -143,19 +143,6 @@ class PostingsListPage(PageObject):
         self.next_page.click()
         self.wait_loaded()
 
-    def search_posting(self, posting_number: str) -> bool:
-        """Search the list for one posting and wait until its row, or «nothing found», shows.
-
-        Returns:
-            Whether a row shows the posting.
-        """
-        box = self.resolve(self._find, self.search_control)
-        box.fill(posting_number, timeout=self.timeout_ms)
-        self.search_button.click(timeout=self.timeout_ms)
-        row = self.rows.filter(has=self.page.get_by_text(posting_number, exact=True))
-        row.or_(self.nothing_found).first.wait_for(timeout=self.timeout_ms)
-        return self.shows_posting(posting_number)
-
     def shows_posting(self, posting_number: str) -> bool:
         """Whether a row of the list shows this posting now (no waiting)."""
         return self.rows.filter(has=self.page.get_by_text(posting_number, exact=True)).count() > 0

@@ -260,8 +260,8 @@ def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResu
 
 def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
     number = result.posting_number
-    with step("open posting"):  # the first attempt inside the running app; a retry from a fresh page
-        drawer, posting = open_posting(job.portal, number, in_app=not job.seen)
+    with step("open posting"):  # a page load: it also shows a sign-in or anti-bot page, wherever one comes up
+        drawer, posting = open_posting(job.portal, number)
     if not job.seen:
         job.seen = True
         landed = job.save_may_have_landed and _same(posting, request)

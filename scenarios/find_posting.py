@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.core.errors import BusinessRuleError, PostingNotFound, UIDrift
+from agent.core.errors import BusinessRuleError, PostingNotFound
 from agent.core.i18n import _
 from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
 from pages.posting_drawer import PostingDrawer
@@ -50,58 +47,22 @@ def resolve_posting_number(portal: Portal, request: ChangeRequest) -> str:
     return found[0]
 
 
-def open_posting(portal: Portal, posting_number: str, *, in_app: bool = False) -> tuple[PostingDrawer, PostingSnapshot]:
-    """Open a posting's drawer and read it: by its ``?postingDetails=`` URL, or inside the running app.
+def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, PostingSnapshot]:
+    """Open a posting's drawer by its ``?postingDetails=`` URL and read it.
 
-    ``in_app`` (and ``portal.in_app_opens``): when the page already shows the postings list, find the posting
-    as a person does (close the drawer in front, search for its number, click its row) instead of loading the
-    app again; anything unexpected on that way falls back to the URL, and the app is then opened by URL for the
-    rest of the run.
+    Always a page load: besides the posting, it shows whether the portal still serves us (the sign-in page,
+    its anti-bot page), which requests made inside a running app do not.
 
     Raises:
         PostingNotFound: the portal has no such posting.
     """
-    if in_app and portal.in_app_opens and portal.in_app_reads:
-        opened = _open_in_app(portal, posting_number)
-        if opened is not None:
-            return opened
     settings = portal.settings
     # Filtering the list to the posting too spares the portal (and us) a 50-row page on every open.
     portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
                                      postingDetails=posting_number))
-    return _read_drawer(portal, posting_number)
-
-
-def _read_drawer(portal: Portal, posting_number: str) -> tuple[PostingDrawer, PostingSnapshot]:
     drawer = PostingDrawer(portal.page, posting_number, portal.lang)
     drawer.wait_loaded()
-    snapshot = drawer.read()
-    portal.shown_posting = posting_number
-    return drawer, snapshot
-
-
-def _open_in_app(portal: Portal, posting_number: str) -> tuple[PostingDrawer, PostingSnapshot] | None:
-    """The posting opened from the list's search, or None when that way is not open here and now."""
-    page = portal.page
-    if urlsplit(page.url).path != portal.settings.postings_path:
-        return None  # not on the list (a first open, the chat, a sign-in page): the URL it is
-    listing = PostingsListPage(page, portal.lang, timeout_ms=REOPEN_ANSWER_MS)
-    try:
-        if portal.shown_posting:
-            shown = PostingDrawer(page, portal.shown_posting, portal.lang, timeout_ms=REOPEN_ANSWER_MS)
-            if shown.root.is_visible():
-                shown.close()
-        if not listing.search_posting(posting_number):
-            logger.debug("the list's search does not find {}: by URL", posting_number)
-            return None  # «nothing found»: the URL way says so in the portal's own words
-        listing.open_posting(posting_number)
-        return _read_drawer(portal, posting_number)
-    except (PlaywrightError, UIDrift) as err:
-        # A dialog in front, a search box this portal lacks, a list that does not refresh: not worth a second try.
-        logger.debug("opening {} inside the app failed, by URL from now on: {}", posting_number,
-                     str(err).splitlines()[0])
-        portal.in_app_reads = False
-        return None
+    return drawer, drawer.read()
 
 
 #: How long an in-app reopen waits for the portal's answer before reading the posting with a page load.
@@ -153,5 +114,4 @@ def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[
         return open_posting(portal, number)
     if answered_expected != (posting.tracking_number == expect):
         return open_posting(portal, number)  # the drawer may show a remembered state: read a fresh page
-    portal.shown_posting = number
     return again, posting

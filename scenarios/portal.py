@@ -45,14 +45,9 @@ class Portal:
         self.sign_in_lock: AbstractContextManager[Any] = _SIGN_IN_LOCK
         #: How a retry's back-off waits; a bulk pool pauses only the worker that waits.
         self.pause: Callable[[float], None] = time.sleep
-        #: Whether postings may be opened and read again inside the running app (``find_posting``); off for
-        #: good once that way went wrong (the app showed a posting without asking the portal, a dialog in front).
+        #: Whether a posting may be read again inside the running app (see ``find_posting.reread_posting``);
+        #: off for good once the app showed a posting without asking the portal.
         self.in_app_reads = True
-        #: The posting whose drawer was last opened (it may still be in front of the list).
-        self.shown_posting = ""
-        #: Whether to open postings from the list's search rather than by URL (a bulk pool with several workers:
-        #: the search costs half the CPU of a page load, but asks the portal more times in a row).
-        self.in_app_opens = False
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""

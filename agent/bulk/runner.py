@@ -75,7 +75,7 @@ def make_plan(settings: Settings, path: Path, *, created_by: str, code_source: C
         row = plan.rows[index]
         try:
             with step("plan read"):
-                _page, posting = open_posting(portal, row.posting_number, in_app=True)
+                _page, posting = open_posting(portal, row.posting_number)
         except PostingNotFound:
             updated = apply_portal_state(row, old_tracking="", current_carrier="", status="", editable=False,
                                          found=False)

@@ -179,9 +179,6 @@ class WorkerPool(Generic[T]):
             portal = Portal(page or context.new_page(), self.settings, self.code_source)
             portal.sign_in_lock = sign_in_lock  # one sign-in at a time, without stopping the other workers
             portal.pause = fibers.sleep  # retry back-offs pause this worker only
-            # Several workers keep the CPU busy: open postings from the list's search, half a page load's CPU.
-            # One worker waits on the portal instead: a page load asks it fewer times in a row.
-            portal.in_app_opens = self.workers > 1
             return portal
 
         portal = portal_of(context, first)  # worker 1 goes on from the sign-in's page, already on the list
