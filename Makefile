@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 browser: $(STAMP)
-	@$(BIN)/python -m agent.core.browser >/dev/null 2>&1 || BIN=$(BIN) sh scripts/install-browser.sh
+	@BIN=$(BIN) sh scripts/install-browser.sh
 	@printf 'browser: ' && $(BIN)/python -m agent.core.browser
 
 # tesseract (Russian, Chinese) reads the evidence images in the tests: no buyer data may be readable.
