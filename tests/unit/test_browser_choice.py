@@ -38,7 +38,8 @@ def test_headless_runs_should_get_playwrights_headless_shell_and_headed_runs_its
 ) -> None:
     cache, bin_dir = machine
     full = executable(cache / "chromium-1200" / "chrome-linux64" / "chrome")
-    shell = executable(cache / "chromium_headless_shell-1200" / "chrome-headless-shell-linux64" / "chrome-headless-shell")
+    shell = executable(cache / "chromium_headless_shell-1200" / "chrome-headless-shell-linux64"
+                       / "chrome-headless-shell")
     executable(bin_dir / "chromium-headless-shell")  # Playwright's own comes first
 
     headless, headed = find_browser(), find_browser(headless=False)
