@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from pages.labels_in_use import label_table
 from pages.layout import HELPERS, script
@@ -20,7 +20,7 @@ from pages.layout import HELPERS, script
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
 Box = tuple[float, float, float, float]
 
-_BOXES = script(HELPERS + r"""
+_FIND_BOXES = HELPERS + r"""
 const a = arg, boxes = [], body = document.body;
 const add = el => {
   const r = el.getBoundingClientRect();
@@ -82,7 +82,23 @@ if (a.secrets.length) {
   }
 }
 return boxes;
-""")
+"""
+_BOXES = script(_FIND_BOXES)
+#: The same boxes (of the whole page) and where the element is, in one round trip.
+_BOXES_AND_AREA = script(f"const boxes = (() => {{{_FIND_BOXES}}})(); const r = element.getBoundingClientRect();"
+                         "return {boxes, area: [r.left, r.top, r.width, r.height]};", element=True)
+
+
+def _arg(lang: str, secrets: Iterable[str]) -> dict[str, object]:
+    lb = label_table(lang)
+    return {"fields": [lb.field_buyer, lb.field_phone, lb.field_address], "trackingTitle": lb.tracking_dialog,
+            "notFound": lb.drawer_not_found, "sku": lb.items_sku, "buyerHeader": lb.col_buyer,
+            "numberHeader": lb.col_posting_number, "titlePrefixes": [lb.drawer_name.split("{}")[0]],
+            "secrets": [" ".join(s.split()) for s in secrets if s and len(s.strip()) >= 3]}
+
+
+def _boxes(raw: list[list[float]]) -> list[Box]:
+    return [(float(x), float(y), float(w), float(h)) for x, y, w, h in raw]
 
 
 def personal_data_boxes(page: Page, lang: str, secrets: Iterable[str] = ()) -> list[Box]:
@@ -96,9 +112,19 @@ def personal_data_boxes(page: Page, lang: str, secrets: Iterable[str] = ()) -> l
     Raises:
         playwright.sync_api.Error: the page could not be read; the caller then covers everything.
     """
-    lb = label_table(lang)
-    arg = {"fields": [lb.field_buyer, lb.field_phone, lb.field_address], "trackingTitle": lb.tracking_dialog,
-           "notFound": lb.drawer_not_found, "sku": lb.items_sku, "buyerHeader": lb.col_buyer,
-           "numberHeader": lb.col_posting_number, "titlePrefixes": [lb.drawer_name.split("{}")[0]],
-           "secrets": [" ".join(s.split()) for s in secrets if s and len(s.strip()) >= 3]}
-    return [(float(x), float(y), float(w), float(h)) for x, y, w, h in page.evaluate(_BOXES, arg)]
+    return _boxes(page.evaluate(_BOXES, _arg(lang, secrets)))
+
+
+def personal_data_boxes_around(area: Locator, lang: str, secrets: Iterable[str] = (),
+                               timeout_ms: float = 2_000) -> tuple[list[Box], Box]:
+    """The boxes of :func:`personal_data_boxes` (the whole page's) and where ``area`` is, in one round trip.
+
+    For a picture of one element (a drawer): the boxes still come from the whole page, since whatever shows
+    through or overlaps the element's rectangle is in the picture too.
+
+    Raises:
+        playwright.sync_api.Error: ``area`` is not on the page within ``timeout_ms``, or the page could not be read.
+    """
+    found = area.evaluate(_BOXES_AND_AREA, _arg(lang, secrets), timeout=timeout_ms)
+    x, y, width, height = (float(v) for v in found["area"])
+    return _boxes(found["boxes"]), (x, y, width, height)

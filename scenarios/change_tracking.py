@@ -35,7 +35,7 @@ from agent.core.errors import (
     SessionExpired,
     VerificationFailed,
 )
-from agent.core.evidence import Evidence
+from agent.core.evidence import Evidence, Masking
 from agent.core.i18n import _
 from agent.core.journal import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
@@ -44,12 +44,15 @@ from agent.core.timings import step
 from agent.rules.notices import NoticeKind
 from agent.rules.tracking import normalize
 from pages.posting_drawer import PostingDrawer
-from pages.privacy import personal_data_boxes
+from pages.privacy import personal_data_boxes, personal_data_boxes_around
 from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog
 from scenarios.find_posting import open_posting, reread_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import Portal
 from scenarios.precheck import precheck
+
+#: How long a screenshot looks for the drawer before it takes (and masks) the whole page instead.
+DRAWER_GONE_MS = 1_000
 
 
 @dataclass
@@ -81,11 +84,19 @@ class ChangeJob:
 
 def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
     """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows."""
-    page = job.portal.page
-    element = drawer.root if drawer is not None and drawer.root.count() else None
+    page, lang = job.portal.page, job.portal.lang
+
+    def masking() -> Masking:
+        if drawer is not None:
+            try:  # the boxes and the drawer's place in one round trip
+                boxes, area = personal_data_boxes_around(drawer.root, lang, timeout_ms=DRAWER_GONE_MS)
+                return Masking(boxes, area)
+            except PlaywrightError:
+                pass  # the drawer has gone: the whole page, masked
+        return Masking(personal_data_boxes(page, lang))
+
     with step(f"screenshot {name}"):
-        path = job.evidence.screenshot(page, posting, name, lambda: personal_data_boxes(page, job.portal.lang),
-                                       element=element)
+        path = job.evidence.screenshot(page, posting, name, masking)
     if path:
         evidence.append(path)
 

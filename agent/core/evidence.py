@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from loguru import logger
 from PIL import Image, ImageDraw
-from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.core.evidence_stamp import Stamp, save_stamped
@@ -19,9 +20,21 @@ from agent.core.secure_files import make_private
 _UNSAFE = re.compile(r"[^\w.-]+")
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
 Box = tuple[float, float, float, float]
-#: Works out the boxes to paint over on the page as it is now; None or an error means "cover everything".
-MaskSource = Callable[[], "list[Box] | None"]
 MASK_COLOUR = (31, 31, 31)
+
+
+@dataclass(frozen=True)
+class Masking:
+    """What to paint over on the page as it is now, and which part of the page to keep."""
+
+    #: The boxes to paint over; None covers the whole picture.
+    boxes: list[Box] | None
+    #: The part of the viewport to keep (an element's box); None keeps the whole viewport.
+    area: Box | None = None
+
+
+#: Works out the masking on the page as it is now; an error means "cover everything".
+MaskSource = Callable[[], Masking]
 
 
 def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float] = (0.0, 0.0)) -> Image.Image:
@@ -29,7 +42,9 @@ def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float]
 
     ``None`` covers the whole image: when we cannot tell where the personal data is, we keep none of it.
     """
-    image = Image.open(BytesIO(jpeg)).convert("RGB")
+    image: Image.Image = Image.open(BytesIO(jpeg))
+    if image.mode != "RGB":  # Chromium's JPEGs are RGB already: no copy on the hot path
+        image = image.convert("RGB")
     draw = ImageDraw.Draw(image)
     if boxes is None:
         draw.rectangle((0, 0, image.width, image.height), fill=MASK_COLOUR)
@@ -55,9 +70,8 @@ class Evidence:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def screenshot(self, page: Page, posting: str, name: str, mask: MaskSource,
-                   element: Locator | None = None) -> str | None:
-        """Save a screenshot (of ``element``, else the viewport) with the boxes ``mask`` names painted over.
+    def screenshot(self, page: Page, posting: str, name: str, mask: MaskSource) -> str | None:
+        """Save a screenshot of the area ``mask`` names (else the viewport) with the boxes it names painted over.
 
         A caption band below the picture stamps it with the time, the portal's host and path, the posting, the
         run and the step (``name``): see :mod:`agent.core.evidence_stamp`.
@@ -72,22 +86,24 @@ class Evidence:
         # JPEG: several times cheaper to encode than PNG on the hot path of a bulk run, and plenty for evidence.
         path = self.folder(posting) / f"{name}.jpg"
         try:
-            # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
-            clip = element.bounding_box() if element is not None else None
-            try:
-                boxes: list[Box] | None = mask()
-            except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
-                logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
-                                 posting=posting, why=str(err).splitlines()[0]))
-                boxes = None
+            masking = mask()
+        except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
+            logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
+                             posting=posting, why=str(err).splitlines()[0]))
+            masking = Masking(None)
+        area = masking.area
+        # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
+        clip = {"x": area[0], "y": area[1], "width": area[2], "height": area[3]} if area else None
+        try:
             shot = page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
-                                   clip=clip)
+                                   clip=clip)  # type: ignore[arg-type]
         except PlaywrightError as err:
             logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
                              why=str(err).splitlines()[0]))
             return None
-        origin = (clip["x"], clip["y"]) if clip else (0.0, 0.0)
-        save_stamped(paint_over(shot, boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name), path)
+        origin = (area[0], area[1]) if area else (0.0, 0.0)
+        save_stamped(paint_over(shot, masking.boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name),
+                     path)
         return str(path.relative_to(self.run_dir))
 
     def start_trace(self, context: BrowserContext) -> None:

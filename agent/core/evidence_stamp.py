@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +66,7 @@ class Stamp:
         return " | ".join(self.lines())
 
 
+@cache  # loaded once: it is the same for every image
 def _font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
         return ImageFont.load_default(size=FONT_SIZE)  # Pillow's own scalable font: no system font needed

@@ -6,7 +6,10 @@ browser of its own: it went through the endpoint.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -26,8 +29,9 @@ pytestmark = pytest.mark.e2e
 def run_server() -> Iterator[str]:
     """``playwright run-server`` on 127.0.0.1 with an OS-chosen port; yields its ws:// endpoint."""
     playwright_cli = Path(sys.executable).with_name("playwright")
+    # A session of its own: the ``playwright`` launcher runs the server as a child (node), which must go too.
     proc = subprocess.Popen([str(playwright_cli), "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -35,8 +39,10 @@ def run_server() -> Iterator[str]:
         assert found, f"run-server said: {line!r}"
         yield found.group(0)
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):  # the server (node) outlives a SIGTERM to its group
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_change_should_run_on_a_remote_browser_through_its_endpoint(

@@ -1,0 +1,70 @@
+"""Evidence images fail closed: checked on the pixels of real screenshots of a real page.
+
+The page is a plain card holding a buyer's name on a bright background; the evidence code is given either a
+masking that names an area and a box, or a masking source that breaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Page
+
+from agent.core.evidence import MASK_COLOUR, Evidence, Masking
+from agent.core.evidence_stamp import FONT_SIZE
+
+CARD = """
+<body style="margin:0;background:#fff">
+  <div id=card style="position:absolute;left:100px;top:50px;width:300px;height:200px;background:#ffd400">
+    <p id=buyer style="margin:20px;font-size:20px">Иванов Иван</p>
+  </div>
+</body>"""
+
+
+def picture(path: Path) -> Image.Image:
+    """The screenshot without the caption band burned in below it."""
+    image = Image.open(path).convert("RGB")
+    band = 6 * 2 + 17 * 3  # the stamp's band: padding and three lines
+    assert FONT_SIZE < band
+    return image.crop((0, 0, image.width, image.height - band))
+
+
+def share_of(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> float:
+    pixels = list(image.getdata())
+    close = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True)))
+    return close / len(pixels)
+
+
+def test_a_masking_source_that_breaks_should_cover_the_whole_picture(page: Page, tmp_path: Path) -> None:
+    page.set_content(CARD)
+
+    def broken() -> Masking:
+        raise RuntimeError("the page could not be read")
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", broken)
+
+    assert kept is not None
+    assert share_of(picture(tmp_path / kept), MASK_COLOUR) > 0.99
+
+
+def test_an_area_should_be_the_picture_and_its_boxes_painted_where_they_are_on_the_page(
+    page: Page, tmp_path: Path
+) -> None:
+    page.set_content(CARD)
+    card = page.locator("#card").bounding_box()
+    buyer = page.locator("#buyer").bounding_box()
+    assert card is not None and buyer is not None
+    area = (card["x"], card["y"], card["width"], card["height"])
+    box = (buyer["x"], buyer["y"], buyer["width"], buyer["height"])
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "after", lambda: Masking([box], area))
+
+    assert kept is not None
+    image = picture(tmp_path / kept)
+    assert image.size == (300, 200)
+    # The name's line (page coordinates moved to the picture's) is painted over; the rest of the card shows.
+    left, top = int(box[0] - area[0]), int(box[1] - area[1])
+    name = image.crop((left + 2, top + 2, left + int(box[2]) - 2, top + int(box[3]) - 2))
+    assert share_of(name, MASK_COLOUR) > 0.95  # JPEG blurs the edges a little
+    assert share_of(image, (255, 212, 0)) > 0.6
