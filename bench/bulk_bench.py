@@ -9,6 +9,7 @@ Starts the sandbox in its own process (``--latency-ms 50`` by default), then for
 - the breakdown by phase: before the first change starts (interpreter, checks, sign-in, plan, browsers), the
   changes, after the last one (results, report, closing), and the median of each step of one change;
 - peak memory (PSS) of the agent's whole process tree: Python, the Playwright driver(s) and every Chromium;
+- the CPU seconds that tree spent per change (steadier than the wall clock on a shared machine);
 - the floor: the sandbox's own server time and the requests one change needs;
 - the baseline: ``bench/recorded_flow.py`` (a codegen-style script, no safety net) on the same sandbox, same
   count, and our rate as a multiple of it.
@@ -57,14 +58,24 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Memory of a process and all its descendants, from /proc (Linux).
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def tree_usage(pid: int) -> tuple[int, dict[int, float]]:
+    """Memory (PSS, kB) of a process and all its descendants, and each one's CPU seconds so far (Linux /proc).
 
     PSS (proportional set size) rather than RSS: Chromium's many processes share most of their pages, and
     summing RSS would count those once per process.
     """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -73,34 +84,42 @@ def tree_rss_kb(pid: int) -> int:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        child = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(child)
-        rss[child] = _pss_kb(child)
-    total, todo = 0, [pid]
+        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(int(entry.name))
+    total, cpu, todo = 0, {}, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        total += _pss_kb(current)
+        cpu[current] = _cpu_s(current)
         todo.extend(children.get(current, []))
-    return total
+    return total, cpu
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[int, int, str]:
-    """Run a command; return its exit code, peak tree RSS (kB) and output."""
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[int, int, str, float]:
+    """Run a command; return its exit code, peak tree PSS (kB), output and the CPU seconds of its whole tree.
+
+    The CPU figure sums each process's last sample (every 0.25 s), so it misses only what a process spent in
+    its last quarter second. It varies much less than the wall clock on a shared machine, so it shows whether a
+    change made the work lighter.
+    """
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.25):
-            peak = max(peak, tree_rss_kb(proc.pid))
+            memory, seen = tree_usage(proc.pid)
+            peak = max(peak, memory)
+            for child, seconds in seen.items():
+                cpu[child] = max(cpu.get(child, 0.0), seconds)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     output, _ = proc.communicate()
     done.set()
     sampler.join()
-    return proc.returncode, peak, output
+    return proc.returncode, peak, output, sum(cpu.values())
 
 
 def start_sandbox(latency_ms: int, postings: int) -> tuple[subprocess.Popen[str], str]:
@@ -149,7 +168,7 @@ def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: b
            "OZON_RPA_STEP_TIMES": str(times)}
     http(f"{url}/_sandbox/reset", {})  # clean counters: the floor counts this command only
     started = time.time()
-    code, peak_kb, output = run_measured([sys.executable, "-m", "agent", "bulk", "apply", str(source), "--yes",
+    code, peak_kb, output, cpu_s = run_measured([sys.executable, "-m", "agent", "bulk", "apply", str(source), "--yes",
                                           "--workers", str(workers)], env)
     wall = time.time() - started
     if code != 0:
@@ -170,6 +189,7 @@ def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: b
         "after_last_s": round(started + wall - last, 1),
         "median_change_s": round(statistics.median(seconds(r[0], r[1]) for r in changed), 2) if changed else 0.0,
         "peak_mb": round(peak_kb / 1024), "mb_per_worker": round(peak_kb / 1024 / workers),
+        "cpu_s_per_change": round(cpu_s / max(1, len(changed)), 3),
         "requests_per_change": round(calls / max(1, len(changed)), 1),
         "floor_s_per_change": round(server_ms / 1000 / max(1, len(changed)), 3),
         "steps": step_medians(times),
@@ -177,7 +197,8 @@ def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: b
 
 
 HEADER = ("workers", "changed", "exit", "wall_s", "per_minute", "before_first_s", "changes_s", "after_last_s",
-          "median_change_s", "peak_mb", "mb_per_worker", "requests_per_change", "floor_s_per_change")
+          "median_change_s", "peak_mb", "mb_per_worker", "cpu_s_per_change", "requests_per_change",
+          "floor_s_per_change")
 
 
 def main() -> None:

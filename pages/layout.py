@@ -121,6 +121,11 @@ const drawerFacts = (root, a) => {
 };
 """
 DRAWER_FACTS = _DRAWER_FACTS_FN + "return drawerFacts(element, arg);"
+#: The same facts of the drawer found by its title (null when no dialog shows it): one call, no element handle.
+DRAWER_FACTS_BY_TITLE = _DRAWER_FACTS_FN + r"""
+const d = dialogsWith(arg.title, arg.others)[0];
+return d ? drawerFacts(d, arg) : null;
+"""
 #: For a wait: the facts once the drawer offers the edit control or says why not (else false).
 DRAWER_DECIDED = _DRAWER_FACTS_FN + r"""
 const d = dialogsWith(arg.title, arg.others)[0];

@@ -11,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from agent.core.errors import PortalError, PostingNotFound
 from agent.core.i18n import _
@@ -19,10 +20,11 @@ from pages.base import PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
 from pages.labels import Labels
-from pages.layout import DRAWER_DECIDED, DRAWER_FACTS, DRAWER_STATE, script
+from pages.layout import DRAWER_DECIDED, DRAWER_FACTS, DRAWER_FACTS_BY_TITLE, DRAWER_STATE, script
 from pages.portal_names import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, code_of
 
 _DRAWER_FACTS = script(DRAWER_FACTS, element=True)
+_DRAWER_FACTS_BY_TITLE = script(DRAWER_FACTS_BY_TITLE)
 _DRAWER_DECIDED = script(DRAWER_DECIDED)
 _DRAWER_STATE = script(DRAWER_STATE)
 #: How long a drawer with neither the edit control nor a reason gets to show one before it counts as drift.
@@ -62,6 +64,8 @@ class PostingDrawer(PageObject):
         lb = self.labels
         self.posting_number = posting_number
         self.title = lb.drawer_name.format(posting_number)
+        #: Dialogs naming the posting that are not the drawer.
+        self.others = [lb.tracking_dialog]
         # The dialog holding its title, not the tracking dialog (which names the posting too).
         self.root = (page.get_by_role("dialog").filter(has=page.get_by_text(self.title, exact=True))
                      .filter(has_not=page.get_by_text(lb.tracking_dialog, exact=True)).first)
@@ -74,7 +78,7 @@ class PostingDrawer(PageObject):
 
     def _arg(self, **extra: Any) -> dict[str, Any]:
         lb = self.labels
-        return {"title": self.title, "others": [lb.tracking_dialog], "loading": lb.loading,
+        return {"title": self.title, "others": self.others, "loading": lb.loading,
                 "notFound": lb.drawer_not_found, "tracking": lb.field_tracking_number, **extra}
 
     def wait_loaded(self) -> None:
@@ -112,6 +116,11 @@ class PostingDrawer(PageObject):
     def facts(self) -> dict[str, Any]:
         """Everything the drawer shows, as its texts (one round trip)."""
         try:
+            # Found by its title in the same call: a locator's evaluate costs five times the protocol messages.
+            found: dict[str, Any] | None = self.page.evaluate(_DRAWER_FACTS_BY_TITLE, self._facts_arg())
+            if found is not None:
+                return found
+            # Not there this instant (the app re-rendering it): wait for it as a locator does.
             facts: dict[str, Any] = self.root.evaluate(_DRAWER_FACTS, self._facts_arg(), timeout=self.timeout_ms)
         except PlaywrightError as err:
             raise self._drift(self.title, err) from err
@@ -190,9 +199,18 @@ class PostingDrawer(PageObject):
         self.root.wait_for(state="hidden", timeout=self.timeout_ms)
 
     def open_edit(self) -> None:
-        """Open the tracking-number dialog."""
-        self._wait_visible(self.edit_button, self.labels.edit_tracking)
-        self.edit_button.click()
+        """Open the tracking-number dialog.
+
+        Raises:
+            UIDrift: the drawer shows no edit control (a click that timed out on a control that does show is a
+                portal error instead, and retried).
+        """
+        try:
+            self.edit_button.click(timeout=self.timeout_ms)  # it waits for the control to show, as a person does
+        except PlaywrightTimeoutError as err:
+            if not self.edit_button.is_visible():
+                raise self._drift(self.labels.edit_tracking, err) from err
+            raise
 
     def controls(self) -> dict[str, Locator]:
         """The drawer's fields and controls, for the drift check (on an editable posting)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from pages.labels_in_use import label_table
 from pages.layout import HELPERS, script
@@ -20,7 +20,7 @@ from pages.layout import HELPERS, script
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
 Box = tuple[float, float, float, float]
 
-_FIND_BOXES = HELPERS + r"""
+_FIND_BOXES = r"""
 const a = arg, boxes = [], body = document.body;
 const add = el => {
   const r = el.getBoundingClientRect();
@@ -83,10 +83,12 @@ if (a.secrets.length) {
 }
 return boxes;
 """
-_BOXES = script(_FIND_BOXES)
-#: The same boxes (of the whole page) and where the element is, in one round trip.
-_BOXES_AND_AREA = script(f"const boxes = (() => {{{_FIND_BOXES}}})(); const r = element.getBoundingClientRect();"
-                         "return {boxes, area: [r.left, r.top, r.width, r.height]};", element=True)
+_BOXES = script(HELPERS + _FIND_BOXES)
+#: The same boxes (of the whole page) and where the dialog titled ``arg.area.title`` is (null when none shows).
+_BOXES_AND_DIALOG = script(HELPERS + f"const boxes = (() => {{{_FIND_BOXES}}})();" + r"""
+const d = dialogsWith(arg.area.title, arg.area.others)[0], r = d && d.getBoundingClientRect();
+return {boxes, area: r ? [r.left, r.top, r.width, r.height] : null};
+""")
 
 
 def _arg(lang: str, secrets: Iterable[str]) -> dict[str, object]:
@@ -115,16 +117,18 @@ def personal_data_boxes(page: Page, lang: str, secrets: Iterable[str] = ()) -> l
     return _boxes(page.evaluate(_BOXES, _arg(lang, secrets)))
 
 
-def personal_data_boxes_around(area: Locator, lang: str, secrets: Iterable[str] = (),
-                               timeout_ms: float = 2_000) -> tuple[list[Box], Box]:
-    """The boxes of :func:`personal_data_boxes` (the whole page's) and where ``area`` is, in one round trip.
+def personal_data_boxes_and_dialog(page: Page, lang: str, title: str, others: Iterable[str] = (),
+                                   secrets: Iterable[str] = ()) -> tuple[list[Box], Box | None]:
+    """The boxes of :func:`personal_data_boxes` (the whole page's) and where the dialog titled ``title`` is.
 
-    For a picture of one element (a drawer): the boxes still come from the whole page, since whatever shows
-    through or overlaps the element's rectangle is in the picture too.
+    One round trip, for a picture of that dialog (a drawer): the boxes still come from the whole page, since
+    whatever shows through or overlaps the dialog's rectangle is in the picture too. The dialog is the first
+    shown ``[role=dialog]``/``<dialog>`` holding the text ``title`` and none of ``others``; None when none shows.
 
     Raises:
-        playwright.sync_api.Error: ``area`` is not on the page within ``timeout_ms``, or the page could not be read.
+        playwright.sync_api.Error: the page could not be read; the caller then covers everything.
     """
-    found = area.evaluate(_BOXES_AND_AREA, _arg(lang, secrets), timeout=timeout_ms)
-    x, y, width, height = (float(v) for v in found["area"])
-    return _boxes(found["boxes"]), (x, y, width, height)
+    arg = {**_arg(lang, secrets), "area": {"title": title, "others": list(others)}}
+    found = page.evaluate(_BOXES_AND_DIALOG, arg)
+    area = found["area"]
+    return _boxes(found["boxes"]), (float(area[0]), float(area[1]), float(area[2]), float(area[3])) if area else None

@@ -44,15 +44,12 @@ from agent.core.timings import step
 from agent.rules.notices import NoticeKind
 from agent.rules.tracking import normalize
 from pages.posting_drawer import PostingDrawer
-from pages.privacy import personal_data_boxes, personal_data_boxes_around
+from pages.privacy import personal_data_boxes, personal_data_boxes_and_dialog
 from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog
 from scenarios.find_posting import open_posting, reread_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import Portal
 from scenarios.precheck import precheck
-
-#: How long a screenshot looks for the drawer before it takes (and masks) the whole page instead.
-DRAWER_GONE_MS = 1_000
 
 
 @dataclass
@@ -87,13 +84,11 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
     page, lang = job.portal.page, job.portal.lang
 
     def masking() -> Masking:
-        if drawer is not None:
-            try:  # the boxes and the drawer's place in one round trip
-                boxes, area = personal_data_boxes_around(drawer.root, lang, timeout_ms=DRAWER_GONE_MS)
-                return Masking(boxes, area)
-            except PlaywrightError:
-                pass  # the drawer has gone: the whole page, masked
-        return Masking(personal_data_boxes(page, lang))
+        if drawer is None:
+            return Masking(personal_data_boxes(page, lang))
+        # The boxes and the drawer's place in one round trip; no drawer shown: the whole page, masked.
+        boxes, area = personal_data_boxes_and_dialog(page, lang, drawer.title, drawer.others)
+        return Masking(boxes, area)
 
     with step(f"screenshot {name}"):
         path = job.evidence.screenshot(page, posting, name, masking)
