@@ -154,7 +154,7 @@ def run_notify(bench: Workbench, posting_number: str) -> str:
 def interactive_login(settings: Settings) -> None:
     """Open a browser window on the portal and wait for a person to sign in (SMS code, captcha); save it."""
     ensure_allowed(settings)
-    choice = choose_browser(settings)
+    choice = choose_browser(settings.model_copy(update={"headless": False}))  # a window: never the headless shell
     with launched_browser(choice, headless=False) as (_pw, browser):
         context = new_context(browser, settings)
         page = context.new_page()
