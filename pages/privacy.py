@@ -21,10 +21,10 @@ from pages.layout import HELPERS, script
 Box = tuple[float, float, float, float]
 
 _FIND_BOXES = r"""
-const a = arg, boxes = [], body = document.body;
+const a = arg, boxes = [], owners = [], body = document.body;
 const add = el => {
   const r = el.getBoundingClientRect();
-  if (r.width > 0 && r.height > 0) boxes.push([r.left - 3, r.top - 3, r.width + 6, r.height + 6]);
+  if (r.width > 0 && r.height > 0) { boxes.push([r.left - 3, r.top - 3, r.width + 6, r.height + 6]); owners.push(el); }
 };
 const fields = new Set(a.fields);
 const insideDialog = el => !!el.closest('[role=dialog], dialog');
@@ -81,13 +81,36 @@ if (a.secrets.length) {
     if (a.secrets.some(s => text.includes(s))) add(el);
   }
 }
-return boxes;
+return {boxes, owners};
 """
-_BOXES = script(HELPERS + _FIND_BOXES)
+_BOXES = script(HELPERS + f"return (() => {{{_FIND_BOXES}}})().boxes;")
 #: The same boxes (of the whole page) and where the dialog titled ``arg.area.title`` is (null when none shows).
-_BOXES_AND_DIALOG = script(HELPERS + f"const boxes = (() => {{{_FIND_BOXES}}})();" + r"""
-const d = dialogsWith(arg.area.title, arg.area.others)[0], r = d && d.getBoundingClientRect();
-return {boxes, area: r ? [r.left, r.top, r.width, r.height] : null};
+_BOXES_AND_DIALOG = script(HELPERS + f"const found = (() => {{{_FIND_BOXES}}})();" + r"""
+const d = dialogsWith(arg.area.title, arg.area.others)[0];
+if (!d) return {boxes: found.boxes, area: null};
+const r = d.getBoundingClientRect();
+// A box of something the dialog hides is not in its picture: painting it would only blot out the dialog's own
+// words. Dropped only when provably hidden: the dialog paints an opaque background, nothing on its way up is
+// translucent or blended, and at nine points of the part inside the dialog's rectangle the topmost element is
+// the dialog's own. Anything else keeps its box.
+const opaque = (() => {
+  for (let e = d; e; e = e.parentElement) {
+    const cs = getComputedStyle(e);
+    if (parseFloat(cs.opacity) < 1 || cs.mixBlendMode !== 'normal' || (cs.filter && cs.filter !== 'none')) return false;
+  }
+  const rgba = (getComputedStyle(d).backgroundColor.match(/[\d.]+/g) || []).map(Number);
+  return rgba.length === 3 || (rgba.length === 4 && rgba[3] === 1);
+})();
+const hiddenBehind = (el, [x, y, w, h]) => {
+  if (!opaque || d.contains(el)) return false;
+  const left = Math.max(x, r.left), top = Math.max(y, r.top);
+  const right = Math.min(x + w, r.right), bottom = Math.min(y + h, r.bottom);
+  if (left >= right || top >= bottom) return false;  // outside the picture: keeping it costs nothing
+  const xs = [left + 1, (left + right) / 2, right - 1], ys = [top + 1, (top + bottom) / 2, bottom - 1];
+  return xs.every(px => ys.every(py => { const t = document.elementFromPoint(px, py); return !!t && d.contains(t); }));
+};
+const boxes = found.boxes.filter((box, i) => !hiddenBehind(found.owners[i], box));
+return {boxes, area: [r.left, r.top, r.width, r.height]};
 """)
 
 
