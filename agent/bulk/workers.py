@@ -203,6 +203,7 @@ class WorkerPool(Generic[T]):
                     save_state(context, self.settings)
                     context.close()
                     context = new_context(browser, self.settings)
-                    portal = portal_of(context)
+                    learned, portal = portal.in_app_reads, portal_of(context)
+                    portal.in_app_reads = learned  # an app that answers from memory still does
         finally:
             context.close()

@@ -104,3 +104,48 @@ def test_change_should_end_failed_naming_the_portals_answer_when_every_save_fail
     assert truth["save_requests"] == agent_settings.retries, "every attempt saves only after reading it did not land"
     [(outcome, old, error)] = journal_items(agent_settings)
     assert outcome == "failed" and "503" in error, error
+
+
+@pytest.mark.parametrize("memory", ["memory", "stale", "revalidate"],
+                         ids=["app-answers-from-memory", "app-shows-memory-first", "app-asks-but-shows-memory"])
+def test_change_should_not_take_an_apps_memory_for_the_portals_answer(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, memory: str
+) -> None:
+    # A front end with a client store: after a save it shows the save's own answer when the drawer is opened
+    # again: without asking the portal ("memory"), before the portal's answer comes ("stale"), or instead of
+    # the answer it asked for ("revalidate"). The save was answered with success but not stored: only a fresh
+    # answer of the portal, read as the portal gave it, tells.
+    posting = sandbox.postings(editable=True, limit=20)[18]
+    number = posting["posting_number"]
+    new = s10({"memory": 13_000_031, "stale": 13_000_032, "revalidate": 13_000_033}[memory])
+    sandbox.configure(save_mismatch_rate=1.0, save_mismatch="drop", client_cache=memory)
+
+    result = cli("change", number, new)
+
+    truth = sandbox.posting(number)
+    assert truth["tracking_number"] == posting["tracking_number"] and truth["save_count"] == 0
+    assert result.exit_code == 1, result.output
+    assert truth["save_requests"] == 1, "a save the portal answered with success is never sent again"
+    [(outcome, _, error)] = journal_items(agent_settings)
+    assert outcome == "failed" and new in error, error
+
+
+def test_bulk_apply_should_read_back_by_page_loads_when_the_app_answers_from_memory(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Any
+) -> None:
+    postings = sandbox.postings(editable=True, limit=24)[20:24]
+    rows = [(p["posting_number"], s10(13_000_040 + i)) for i, p in enumerate(postings)]
+    source = tmp_path / "c.csv"
+    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
+    # Every second save is answered with success but not stored; the app shows its memory when reopened.
+    sandbox.configure(save_mismatch_rate=0.5, save_mismatch="drop", client_cache="memory")
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1")
+
+    with sqlite3.connect(agent_settings.journal_path) as db:
+        outcomes = dict(db.execute("SELECT posting_number, outcome FROM items"))
+    truths = {n: sandbox.posting(n) for n, _ in rows}
+    stuck = {n for n, t in rows if truths[n]["tracking_number"] == t}
+    assert 0 < len(stuck) < len(rows), "the seeded knob drops some saves and keeps others"
+    assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}, result.output
+    assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
