@@ -90,6 +90,8 @@ class WorkerPool(Generic[T]):
     #: ``on_netlog`` on that worker's thread, with how many times the browser really sent each one.
     netlog_filter: Callable[[str, str], bool] | None = None
     on_netlog: Callable[[list[SentRequest]], None] | None = None
+    #: Whether read-backs may stay inside the running app (``Portal.in_app_reads``), learned by all workers.
+    _in_app_reads: bool = field(default=True, init=False)
 
     def run(self, tasks: Sequence[T], work: Callable[[Portal, T], None]) -> PoolOutcome:
         """Work through ``tasks``; returns when all are done or the run was stopped."""
@@ -195,15 +197,18 @@ class WorkerPool(Generic[T]):
                 if not limiter.acquire():
                     todo.put(task)  # not started: it stays for a resume
                     return
+                portal.in_app_reads = self._in_app_reads
                 with logger.contextualize(worker=n):
                     work(portal, task)
+                # Once any worker saw the app show a posting from its memory, every worker reads back with page
+                # loads (none waits for an answer that will not come).
+                self._in_app_reads = self._in_app_reads and portal.in_app_reads
                 done += 1
                 if done % self.settings.context_recycle == 0:
                     # A long-lived page keeps growing in memory; a fresh context (same sign-in) does not.
                     save_state(context, self.settings)
                     context.close()
                     context = new_context(browser, self.settings)
-                    learned, portal = portal.in_app_reads, portal_of(context)
-                    portal.in_app_reads = learned  # an app that answers from memory still does
+                    portal = portal_of(context)
         finally:
             context.close()
