@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from agent.core.errors import UIDrift
+from agent.core.errors import AgentError, SessionExpired, UIDrift
+from agent.core.i18n import _
 from pages.finders import Control, Finder, Scope
 from pages.labels import Labels
 from pages.labels_in_use import label_table
+
+#: The portal's sign-in pages (Ozon ID, and the sandbox's ``/signin``).
+SIGN_IN_URL = re.compile(r"/signin|id\.ozon\.ru")
+
+
+def signed_out(page: Page) -> bool:
+    """Whether the page is on the sign-in pages: the portal (or its app, after an API call was refused) sent us
+    there to sign in again."""
+    return bool(SIGN_IN_URL.search(page.url))
 
 
 class PageObject:
@@ -25,7 +37,17 @@ class PageObject:
         self.timeout_ms = timeout_ms
         self._known: dict[str, tuple[Finder, Control]] = {}
 
-    def _drift(self, label: str, err: Exception | None = None) -> UIDrift:
+    #: A page object of the sign-in pages themselves: a control missing there is drift, never a lapsed session.
+    on_sign_in_pages = False
+
+    def _drift(self, label: str, err: Exception | None = None) -> AgentError:
+        """What a control that did not show means: UI drift, unless the portal went to its sign-in page meanwhile.
+
+        A single-page app whose API call is refused (the session lapsed) goes to sign-in on its own, after the
+        page loaded: the control is missing because the page changed, and signing in again is the cure.
+        """
+        if not self.on_sign_in_pages and signed_out(self.page):
+            return SessionExpired(_("the session expired; run 'ozon-rpa login' (or --interactive)"))
         detail = str(err).splitlines()[0] if err else ""
         return UIDrift(type(self).__name__, label, self.lang, detail)
 

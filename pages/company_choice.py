@@ -31,6 +31,8 @@ class CompanyOption:
 class CompanyChoicePage(PageObject):
     """«Выберите компанию»: radio options with the companies' names and ids, and «Далее»."""
 
+    on_sign_in_pages = True
+
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
         super().__init__(page, lang, timeout_ms)
         lb = self.labels

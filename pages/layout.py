@@ -69,9 +69,11 @@ function dialogsWith(title, others) {
 """
 
 #: The state of the postings list: "loading", "rows", "empty", "waiting" or "absent" (no table with the
-#: posting-number header). ``LIST_READY`` answers only "rows" or "empty" (for a wait).
+#: posting-number header), or "signed-out" (``arg.signIn`` matches the address: the app went to sign in).
+#: ``LIST_READY`` answers only "rows", "empty" or "signed-out" (for a wait).
 _LIST_STATE_FN = HELPERS + r"""
 const listState = a => {
+  if (a.signIn && new RegExp(a.signIn).test(location.href)) return 'signed-out';
   if (withText(document.body, a.loading).length) return 'loading';
   const t = tableWith(document.body, a.numberHeader);
   if (t && t.rows.length) return 'rows';
@@ -80,7 +82,7 @@ const listState = a => {
 };
 """
 LIST_STATE = _LIST_STATE_FN + "return listState(arg);"
-LIST_READY = _LIST_STATE_FN + "const s = listState(arg); return (s === 'rows' || s === 'empty') && s;"
+LIST_READY = _LIST_STATE_FN + "const s = listState(arg); return ['rows', 'empty', 'signed-out'].includes(s) && s;"
 
 #: The rows of the postings list as {header: cell text} (plus the text of a clickable posting number).
 LIST_ROWS = HELPERS + r"""
@@ -138,15 +140,17 @@ def script(body: str, element: bool = False) -> str:
     """A script as an ``evaluate()`` function: ``arg => ...`` (or ``(element, arg) => ...`` on a locator)."""
     return f"({'element, ' if element else ''}arg) => {{{body}}}"
 
-#: Where a posting drawer is: "absent" (no dialog holds its title), "loading", "not-found", "no-field" (no
-#: tracking-number field shown) or "loaded". With ``arg.wait`` it answers only the last three (for a wait).
+#: Where a posting drawer is: "signed-out" (the app went to sign in), "absent" (no dialog holds its title),
+#: "loading", "not-found", "no-field" (no tracking-number field shown) or "loaded". With ``arg.wait`` it
+#: answers only "loaded", "not-found" or "signed-out" (for a wait).
 DRAWER_STATE = HELPERS + r"""
 const state = (a => {
+  if (a.signIn && new RegExp(a.signIn).test(location.href)) return 'signed-out';
   const d = dialogsWith(a.title, a.others)[0];
   if (!d) return 'absent';
   if (withText(d, a.loading).length) return 'loading';
   if (withText(d, a.notFound).length) return 'not-found';
   return valuesBeside(d, [a.tracking])[a.tracking] ? 'loaded' : 'no-field';
 })(arg);
-return arg.wait ? (state === 'loaded' || state === 'not-found') && state : state;
+return arg.wait ? ['loaded', 'not-found', 'signed-out'].includes(state) && state : state;
 """

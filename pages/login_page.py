@@ -6,14 +6,16 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import PageObject
+from pages.base import SIGN_IN_URL, PageObject
 from pages.finders import Control
 
-LOGIN_URL = re.compile(r"/signin|id\.ozon\.ru")
+LOGIN_URL = SIGN_IN_URL
 
 
 class LoginPage(PageObject):
     """The sign-in form and its code step."""
+
+    on_sign_in_pages = True
 
     def __init__(self, page: Page, lang: str = "ru", timeout_ms: float | None = None) -> None:
         super().__init__(page, lang, timeout_ms)

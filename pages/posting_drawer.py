@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from agent.core.errors import PortalError, PostingNotFound
 from agent.core.i18n import _
 from agent.core.records import PostingSnapshot
-from pages.base import PageObject
+from pages.base import SIGN_IN_URL, PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
 from pages.labels import Labels
@@ -78,7 +78,7 @@ class PostingDrawer(PageObject):
 
     def _arg(self, **extra: Any) -> dict[str, Any]:
         lb = self.labels
-        return {"title": self.title, "others": self.others, "loading": lb.loading,
+        return {"title": self.title, "others": self.others, "loading": lb.loading, "signIn": SIGN_IN_URL.pattern,
                 "notFound": lb.drawer_not_found, "tracking": lb.field_tracking_number, **extra}
 
     def wait_loaded(self) -> None:
@@ -87,6 +87,7 @@ class PostingDrawer(PageObject):
         Raises:
             PostingNotFound: the portal has no such posting.
             PortalError: the drawer still shows its loading text (the portal did not answer).
+            SessionExpired: the app went to the sign-in page instead (its request about the posting was refused).
             UIDrift: no dialog holds the drawer's title, or it shows no tracking-number field.
         """
         try:
@@ -100,6 +101,8 @@ class PostingDrawer(PageObject):
             raise self._drift(missing, err) from err
         if state == "not-found":
             raise PostingNotFound(_("posting {posting} not found", posting=self.posting_number))
+        if state == "signed-out":
+            raise self._drift(self.title)  # on the sign-in page: a lapsed session, not drift
 
     def _missing(self) -> str:
         """What the drawer lacks, for naming the drift."""

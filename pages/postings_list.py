@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page
 
 from agent.core.errors import PortalError
 from agent.core.records import ListedPosting
-from pages.base import PageObject
+from pages.base import SIGN_IN_URL, PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
 from pages.layout import LIST_READY, LIST_ROWS, LIST_STATE, script
@@ -62,22 +62,26 @@ class PostingsListPage(PageObject):
 
     def _arg(self) -> dict[str, str]:
         lb = self.labels
-        return {"loading": lb.loading, "numberHeader": lb.col_posting_number, "nothingFound": lb.nothing_found}
+        return {"loading": lb.loading, "numberHeader": lb.col_posting_number, "nothingFound": lb.nothing_found,
+                "signIn": SIGN_IN_URL.pattern}
 
     def wait_loaded(self) -> None:
         """Wait until the rows have loaded: rows shown, or «nothing found», and no loading text.
 
         Raises:
             PortalError: the loading text never went away (the portal did not answer).
+            SessionExpired: the app went to the sign-in page instead (its request for the rows was refused).
             UIDrift: no table with the posting-number column.
         """
         try:
-            self.page.wait_for_function(_LIST_READY, arg=self._arg(), timeout=self.timeout_ms)
+            state = self.page.wait_for_function(_LIST_READY, arg=self._arg(), timeout=self.timeout_ms).json_value()
         except PlaywrightError as err:
             missing = self._missing()
             if missing == self.labels.loading:  # the portal never answered: an outage (retried), not drift
                 raise PortalError(f"the list still shows «{missing}»: the portal did not answer") from err
             raise self._drift(missing, err) from err
+        if state == "signed-out":
+            raise self._drift(self.labels.postings_table)  # on the sign-in page: a lapsed session, not drift
 
     def _missing(self) -> str:
         try:

@@ -6,7 +6,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.core.errors import BusinessRuleError, PostingNotFound
+from agent.core.errors import BusinessRuleError, PostingNotFound, SessionExpired
 from agent.core.i18n import _
 from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
 from pages.posting_drawer import PostingDrawer
@@ -55,13 +55,21 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
 
     Raises:
         PostingNotFound: the portal has no such posting.
+        SessionExpired: the portal wants a sign-in and no code source is configured.
     """
     settings = portal.settings
     # Filtering the list to the posting too spares the portal (and us) a 50-row page on every open.
-    portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
-                                     postingDetails=posting_number))
+    url = PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
+                               postingDetails=posting_number)
+    portal.open(url)
     drawer = PostingDrawer(portal.page, posting_number, portal.lang)
-    drawer.wait_loaded()
+    try:
+        drawer.wait_loaded()
+    except SessionExpired:
+        # The page loaded, then the app's own request was refused and it went to sign in (the session lapsed
+        # just now): open it once more, which signs in again.
+        portal.open(url)
+        drawer.wait_loaded()
     return drawer, drawer.read()
 
 

@@ -132,9 +132,9 @@ class Oracle:
         data = response.json()
         return list(data["postings"] if isinstance(data, dict) else data)
 
-    def expire_sessions(self) -> None:
-        """End every session now."""
-        self.http.post("/_sandbox/expire-sessions").raise_for_status()
+    def expire_sessions(self, after_pages: int = 0) -> None:
+        """End every session now, or right after the next ``after_pages`` pages are served."""
+        self.http.post("/_sandbox/expire-sessions", json={"after_pages": after_pages}).raise_for_status()
 
     def set_label(self, lang: str, key: str, text: str) -> None:
         """Change one visible label (to test UI-drift detection)."""

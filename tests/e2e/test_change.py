@@ -251,3 +251,29 @@ def test_change_should_keep_codes_and_cookies_out_of_the_logs(
     assert code not in result.output
     assert sid not in result.output
     assert stat.S_IMODE(agent_settings.storage_state_path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("pages_before", [1, 2], ids=["on-the-first-page", "on-a-later-page"])
+def test_bulk_should_sign_in_again_when_the_session_lapses_between_a_page_load_and_its_apps_request(
+    cli: Callable[..., Any], sandbox: Oracle, tmp_path: Path, pages_before: int
+) -> None:
+    # The page is served whole; the request its app makes next is refused (401) and the app goes to sign in by
+    # itself, after the page loaded. That is a lapsed session to sign in again, never UI drift (which would stop
+    # the run with exit 3).
+    postings = sandbox.postings(editable=True, limit=30)[25:28]
+    rows = [(p["posting_number"], s10(11_000_100 + 10 * pages_before + i)) for i, p in enumerate(postings)]
+    source = tmp_path / "c.csv"
+    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
+    codes_before = len(sandbox.http.get("/_sandbox/outbox").json()["messages"])
+    # Latency: the app's refused request comes back well after the page has loaded and been looked at.
+    sandbox.configure(latency_ms=300)
+    # The pages a run loads: the sign-in check, then one per posting.
+    sandbox.expire_sessions(after_pages=pages_before + 1)
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1")
+
+    assert result.exit_code == 0, result.output
+    for number, new in rows:
+        truth = sandbox.posting(number)
+        assert truth["tracking_number"] == new and truth["save_count"] == 1
+    assert len(sandbox.http.get("/_sandbox/outbox").json()["messages"]) > codes_before, "it signed in again"
