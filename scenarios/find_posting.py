@@ -118,7 +118,7 @@ def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[
         again.wait_loaded()
         posting = again.read()
         answered_expected = expect in fresh.text()
-    except PlaywrightError:
+    except (PlaywrightError, SessionExpired):  # a lapsed session too: the page load signs in again
         return open_posting(portal, number)
     if answered_expected != (posting.tracking_number == expect):
         return open_posting(portal, number)  # the drawer may show a remembered state: read a fresh page
