@@ -26,7 +26,7 @@ from agent.core.records import ChangeRequest, ChangeResult, Outcome
 from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.rules import tracking
-from pages.login_page import LOGIN_URL
+from pages.base import SIGN_IN_URL
 from pages.postings_list import PostingsListPage
 from scenarios.change_tracking import ChangeJob, change_tracking
 from scenarios.find_posting import open_posting
@@ -160,7 +160,7 @@ def interactive_login(settings: Settings) -> None:
         page = context.new_page()
         page.goto(PostingsListPage.url(settings.base_url, settings.postings_path))
         logger.info(_("finish signing in in the browser window (code, captcha); waiting up to 15 minutes"))
-        page.wait_for_url(lambda url: not LOGIN_URL.search(url) and url.startswith(settings.base_url),
+        page.wait_for_url(lambda url: not SIGN_IN_URL.search(url) and url.startswith(settings.base_url),
                           timeout=PERSON_TIMEOUT_MS)
         Portal(page, settings, None).check_challenge()  # headed: waits while a person clears it
         page.wait_for_load_state()

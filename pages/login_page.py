@@ -6,10 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import SIGN_IN_URL, PageObject
+from pages.base import PageObject, signed_out
 from pages.finders import Control
-
-LOGIN_URL = SIGN_IN_URL
 
 
 class LoginPage(PageObject):
@@ -32,7 +30,7 @@ class LoginPage(PageObject):
 
     def is_current(self) -> bool:
         """Whether the browser is on the sign-in pages."""
-        return bool(LOGIN_URL.search(self.page.url))
+        return signed_out(self.page)
 
     def request_code(self, login: str) -> None:
         """Give the phone number or e-mail and ask for a one-time code."""

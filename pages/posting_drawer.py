@@ -68,7 +68,7 @@ class PostingDrawer(PageObject):
         self.others = [lb.tracking_dialog]
         # The dialog holding its title, not the tracking dialog (which names the posting too).
         self.root = (page.get_by_role("dialog").filter(has=page.get_by_text(self.title, exact=True))
-                     .filter(has_not=page.get_by_text(lb.tracking_dialog, exact=True)).first)
+                     .filter(has_not=page.get_by_text(self.others[0], exact=True)).first)
         finder = self.finder(self.root)
         self.not_found = self.root.get_by_text(lb.drawer_not_found, exact=True)
         self.edit_button = self.control(finder, Control(lb.edit_tracking))

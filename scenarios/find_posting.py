@@ -61,15 +61,13 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
     # Filtering the list to the posting too spares the portal (and us) a 50-row page on every open.
     url = PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
                                postingDetails=posting_number)
-    portal.open(url)
-    drawer = PostingDrawer(portal.page, posting_number, portal.lang)
-    try:
+
+    def loaded() -> PostingDrawer:
+        drawer = PostingDrawer(portal.page, posting_number, portal.lang)  # in the language the page declared
         drawer.wait_loaded()
-    except SessionExpired:
-        # The page loaded, then the app's own request was refused and it went to sign in (the session lapsed
-        # just now): open it once more, which signs in again.
-        portal.open(url)
-        drawer.wait_loaded()
+        return drawer
+
+    drawer = portal.open_until(url, loaded)  # a session lapsing right after the page load: signed in again
     return drawer, drawer.read()
 
 

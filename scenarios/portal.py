@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -23,6 +23,8 @@ from agent.core.settings import Settings
 from pages.challenge import page_facts, wait_until_cleared
 from pages.login_page import LoginPage
 from scenarios.login import sign_in
+
+T = TypeVar("T")
 
 #: Page-load statuses that mean the portal will not serve us now.
 BLOCKED_STATUSES = {403: "blocked", 429: "throttled"}
@@ -63,6 +65,23 @@ class Portal:
             ConfigError: the portal sent us to a host that is not allowed.
             PortalError: the page did not load.
         """
+        self._open(url)
+
+    def open_until(self, url: str, ready: Callable[[], T]) -> T:
+        """:meth:`open` ``url``, then ``ready()`` (a page object made and waited for); returns what it returns.
+
+        When ``ready`` raises :class:`SessionExpired` (the page loaded, then its app's own request was refused
+        and it went to sign in by itself: the session lapsed just then), the page is opened once more, which
+        signs in again, and ``ready`` called again. Raises what :meth:`open` and ``ready`` raise.
+        """
+        self._open(url)
+        try:
+            return ready()
+        except SessionExpired:
+            self._open(url)
+            return ready()
+
+    def _open(self, url: str) -> None:
         self._goto(url)
         if LoginPage(self.page, self.lang).is_current():
             self.sign_in()

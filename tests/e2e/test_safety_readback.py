@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,28 @@ from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
+
+
+def changes_csv(folder: Path, rows: list[tuple[str, str]]) -> Path:
+    """A bulk input file of (posting number, new tracking number) rows."""
+    source = folder / "c.csv"
+    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
+    return source
+
+
+def apply_with_saves_dropped(cli: Callable[..., Any], sandbox: Oracle, settings: Settings, folder: Path,
+                             rows: list[tuple[str, str]]) -> Any:
+    """``bulk apply`` of ``rows`` with one worker, checked: each posting sent once, and `changed` exactly where
+    the portal kept the number (some, not all); returns the command's result."""
+    result = cli("bulk", "apply", str(changes_csv(folder, rows)), "--yes", "--workers", "1")
+    with sqlite3.connect(settings.journal_path) as db:
+        outcomes = dict(db.execute("SELECT posting_number, outcome FROM items"))
+    truths = {n: sandbox.posting(n) for n, _ in rows}
+    stuck = {n for n, t in rows if truths[n]["tracking_number"] == t}
+    assert 0 < len(stuck) < len(rows), "the seeded knob drops some saves and keeps others"
+    assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}, result.output
+    assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
+    return result
 
 
 def journal_items(settings: Settings) -> list[tuple[Any, ...]]:
@@ -55,21 +78,12 @@ def test_bulk_apply_should_fail_only_the_postings_whose_save_did_not_stick(
 ) -> None:
     postings = sandbox.postings(editable=True, limit=14)[10:14]
     rows = [(p["posting_number"], s10(13_000_010 + i)) for i, p in enumerate(postings)]
-    source = tmp_path / "c.csv"
-    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
     # One worker and a seeded knob: the saves meet the mismatch in a fixed order (rate 0.5 with seed 42).
     sandbox.configure(save_mismatch_rate=0.5, save_mismatch="drop")
 
-    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1")
+    result = apply_with_saves_dropped(cli, sandbox, agent_settings, tmp_path, rows)
 
-    with sqlite3.connect(agent_settings.journal_path) as db:
-        outcomes = dict(db.execute("SELECT posting_number, outcome FROM items"))
-    truths = {n: sandbox.posting(n) for n, _ in rows}
-    stuck = {n for n, t in rows if truths[n]["tracking_number"] == t}
-    assert 0 < len(stuck) < len(rows), "the seeded knob drops some saves and keeps others"
     assert result.exit_code == 1, result.output
-    assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}
-    assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
 
 
 def test_change_should_count_a_save_whose_last_answer_was_lost_as_changed_after_one_more_read(
@@ -135,17 +149,9 @@ def test_bulk_apply_should_read_back_by_page_loads_when_the_app_answers_from_mem
 ) -> None:
     postings = sandbox.postings(editable=True, limit=24)[20:24]
     rows = [(p["posting_number"], s10(13_000_040 + i)) for i, p in enumerate(postings)]
-    source = tmp_path / "c.csv"
-    source.write_text("posting_number,tracking_number\n" + "".join(f"{n},{t}\n" for n, t in rows), encoding="utf-8")
     # Every second save is answered with success but not stored; the app shows its memory when reopened.
     sandbox.configure(save_mismatch_rate=0.5, save_mismatch="drop", client_cache="memory")
 
-    result = cli("bulk", "apply", str(source), "--yes", "--workers", "1")
+    result = apply_with_saves_dropped(cli, sandbox, agent_settings, tmp_path, rows)
 
-    with sqlite3.connect(agent_settings.journal_path) as db:
-        outcomes = dict(db.execute("SELECT posting_number, outcome FROM items"))
-    truths = {n: sandbox.posting(n) for n, _ in rows}
-    stuck = {n for n, t in rows if truths[n]["tracking_number"] == t}
-    assert 0 < len(stuck) < len(rows), "the seeded knob drops some saves and keeps others"
-    assert outcomes == {n: "changed" if n in stuck else "failed" for n, _ in rows}, result.output
-    assert all(t["save_requests"] == 1 for t in truths.values()), "no posting is sent twice"
+    assert result.exit_code == 1, result.output
