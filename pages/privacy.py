@@ -22,6 +22,15 @@ Box = tuple[float, float, float, float]
 
 _FIND_BOXES = r"""
 const a = arg, boxes = [], owners = [], body = document.body;
+// Measure things where the picture will show them: a drawer still sliding in would be measured half-way, and
+// the screenshot (which fast-forwards animations) would then show its fields beside their boxes. So finish
+// every finite animation and transition first, as the screenshot does.
+for (const an of document.getAnimations()) {
+  const end = an.effect ? an.effect.getComputedTiming().endTime : Infinity;
+  if (an.playState !== 'finished' && an.playState !== 'idle' && Number.isFinite(end)) {
+    try { an.finish(); } catch (e) { /* a paused zero-rate animation cannot finish; it does not move either */ }
+  }
+}
 const add = el => {
   const r = el.getBoundingClientRect();
   if (r.width > 0 && r.height > 0) { boxes.push([r.left - 3, r.top - 3, r.width + 6, r.height + 6]); owners.push(el); }

@@ -1,0 +1,68 @@
+"""A drawer still sliding in is masked where the picture shows it (checked on the pixels of a real screenshot).
+
+Portals animate their drawers. The screenshot fast-forwards running animations, so boxes measured half-way
+through a slide would be painted beside the fields they were meant to cover. The masking finishes finite
+animations and transitions before it measures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Page
+
+from agent.core.evidence import Evidence, Masking
+from pages.privacy import personal_data_boxes_and_dialog
+
+TITLE = "Отправление 1-1"
+#: The buyer's values in pure red: any red pixel left in the picture is personal data in clear.
+PAGE = """
+<body style="margin:0;font:bold 28px sans-serif;background:#fff">
+  <div role=dialog id=drawer style="position:fixed;left:300px;top:0;width:500px;height:400px;background:#fff;
+       transform:translateX(200px);transition:transform 20s linear">
+    <h2>Отправление 1-1</h2>
+    <div style="display:flex;justify-content:space-between"><span>Покупатель</span>
+      <span style="color:#f00">Петров Пётр</span></div>
+    <div style="display:flex;justify-content:space-between"><span>Телефон</span>
+      <span style="color:#f00">+7 900 000-00-00</span></div>
+    <div style="display:flex;justify-content:space-between"><span>Адрес доставки</span>
+      <span style="color:#f00">Москва, Тверская 1</span></div>
+  </div>
+</body>"""
+
+
+def red_pixels(path: Path) -> int:
+    image = Image.open(path).convert("RGB")
+    return sum(1 for r, g, b in image.getdata() if r > 180 and g < 90 and b < 90)
+
+
+def test_a_drawer_sliding_in_should_be_masked_where_the_picture_shows_it(page: Page, tmp_path: Path) -> None:
+    page.set_content(PAGE)
+    page.locator("#drawer").evaluate("d => { d.getBoundingClientRect(); d.style.transform = 'translateX(0)'; }")
+    page.wait_for_function("document.getAnimations().length > 0")  # the slide has begun: 20 s to go
+
+    def masking() -> Masking:
+        boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        return Masking(boxes, area)
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", masking)
+
+    assert kept is not None
+    assert page.locator("#drawer").bounding_box() == {"x": 300, "y": 0, "width": 500, "height": 400}
+    assert Image.open(tmp_path / kept).width == 500  # the picture is of the drawer where it now is
+    assert red_pixels(tmp_path / kept) == 0
+
+
+def test_the_drawer_at_rest_should_show_its_red_values_unmasked_without_boxes(page: Page, tmp_path: Path) -> None:
+    # The check above must be able to fail: the same picture without boxes has the red values in it.
+    page.set_content(PAGE.replace("transform:translateX(600px);", ""))
+
+    def area_only() -> Masking:
+        _, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        return Masking([], area)
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", area_only)
+
+    assert kept is not None
+    assert red_pixels(tmp_path / kept) > 100, red_pixels(tmp_path / kept)
