@@ -43,6 +43,7 @@ def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float]
     ``None`` covers the whole image: when we cannot tell where the personal data is, we keep none of it.
     """
     image: Image.Image = Image.open(BytesIO(jpeg))
+    image.load()  # decoded now: drawing on a not-yet-loaded file image would decode it into a copy
     if image.mode != "RGB":  # Chromium's JPEGs are RGB already: no copy on the hot path
         image = image.convert("RGB")
     draw = ImageDraw.Draw(image)
