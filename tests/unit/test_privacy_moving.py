@@ -33,8 +33,8 @@ PAGE = """
 
 
 def red_pixels(path: Path) -> int:
-    image = Image.open(path).convert("RGB")
-    return sum(1 for r, g, b in image.getdata() if r > 180 and g < 90 and b < 90)
+    pixels: list[tuple[int, int, int]] = list(Image.open(path).convert("RGB").getdata())
+    return sum(1 for r, g, b in pixels if r > 180 and g < 90 and b < 90)
 
 
 def test_a_drawer_sliding_in_should_be_masked_where_the_picture_shows_it(page: Page, tmp_path: Path) -> None:
