@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
-from agent.core.evidence import MASK_COLOUR, Evidence, Masking
+from agent.core.evidence import MASK_COLOUR, Evidence, Masking, paint_over
 from agent.core.evidence_stamp import FONT_SIZE
 
 CARD = """
@@ -45,7 +45,7 @@ def test_a_masking_source_that_breaks_should_cover_the_whole_picture(page: Page,
     kept = Evidence(tmp_path).screenshot(page, "1-1", "before", broken)
 
     assert kept is not None
-    assert share_of(picture(tmp_path / kept), MASK_COLOUR) > 0.99
+    assert share_of(picture(tmp_path / kept), MASK_COLOUR) == 1.0  # every pixel: not a strip left at an edge
 
 
 def test_an_area_should_be_the_picture_and_its_boxes_painted_where_they_are_on_the_page(
@@ -68,3 +68,37 @@ def test_an_area_should_be_the_picture_and_its_boxes_painted_where_they_are_on_t
     name = image.crop((left + 2, top + 2, left + int(box[2]) - 2, top + int(box[3]) - 2))
     assert share_of(name, MASK_COLOUR) > 0.95  # JPEG blurs the edges a little
     assert share_of(image, (255, 212, 0)) > 0.6
+
+
+def test_on_a_high_density_screen_the_boxes_should_still_cover_the_name(browser: Browser, tmp_path: Path) -> None:
+    # Boxes are measured in CSS pixels; a screenshot in device pixels (twice as many here) would put each box
+    # at half its place and size, and leave most of the name in clear.
+    context = browser.new_context(device_scale_factor=2, viewport={"width": 800, "height": 400})
+    try:
+        page = context.new_page()
+        page.set_content(CARD)
+        buyer = page.locator("#buyer").bounding_box()
+        assert buyer is not None
+        box = (buyer["x"], buyer["y"], buyer["width"], buyer["height"])
+
+        kept = Evidence(tmp_path).screenshot(page, "1-1", "after", lambda: Masking([box]))
+    finally:
+        context.close()
+
+    assert kept is not None
+    image = picture(tmp_path / kept)
+    assert image.size == (800, 400)  # CSS pixels, as the boxes are
+    name = image.crop((int(box[0]) + 2, int(box[1]) + 2, int(box[0] + box[2]) - 2, int(box[1] + box[3]) - 2))
+    assert share_of(name, MASK_COLOUR) > 0.95
+
+
+def test_a_screenshot_that_is_not_rgb_should_be_masked_too(tmp_path: Path) -> None:
+    grey = Image.new("L", (200, 100), 255)
+    data = tmp_path / "grey.jpg"
+    grey.save(data, "JPEG")
+
+    image = paint_over(data.read_bytes(), [(20.0, 20.0, 100.0, 40.0)])
+
+    assert image.mode == "RGB"
+    assert share_of(image.crop((22, 22, 118, 58)), MASK_COLOUR) == 1.0
+    assert share_of(image.crop((130, 0, 200, 100)), (255, 255, 255)) == 1.0
