@@ -67,7 +67,8 @@ class Evidence:
 
     def folder(self, posting: str) -> Path:
         """The evidence folder of a posting (created on demand)."""
-        path = self.run_dir / (_UNSAFE.sub("_", posting) or "unknown")
+        # Only word characters, dots and dashes, and never "." or "..": a name the portal showed stays inside the run.
+        path = self.run_dir / (_UNSAFE.sub("_", posting).strip(".") or "unknown")
         path.mkdir(parents=True, exist_ok=True)
         return path
 

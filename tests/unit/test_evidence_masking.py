@@ -102,3 +102,14 @@ def test_a_screenshot_that_is_not_rgb_should_be_masked_too(tmp_path: Path) -> No
     assert image.mode == "RGB"
     assert share_of(image.crop((22, 22, 118, 58)), MASK_COLOUR) == 1.0
     assert share_of(image.crop((130, 0, 200, 100)), (255, 255, 255)) == 1.0
+
+
+def test_each_posting_should_get_its_own_folder_inside_the_run(tmp_path: Path) -> None:
+    evidence = Evidence(tmp_path / "run")
+
+    folders = [evidence.folder(name) for name in ("12345678-0001-1", "12345678-0002-1", "..", "../../etc", "", ".")]
+
+    assert [f.name for f in folders[:2]] == ["12345678-0001-1", "12345678-0002-1"]
+    assert all(f.parent == tmp_path / "run" for f in folders)
+    assert folders[3].name == "_.._etc"
+    assert {f.name for f in (folders[2], folders[4], folders[5])} == {"unknown"}
