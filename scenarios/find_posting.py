@@ -98,7 +98,7 @@ def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[
     :func:`open_posting` does; an app that answered from memory is read that way for the rest of the run.
     """
     number = drawer.posting_number
-    if not portal.in_app_reads:
+    if not portal.read_back.in_app:
         return open_posting(portal, number)
     listing = PostingsListPage(portal.page, portal.lang)
     try:
@@ -110,7 +110,7 @@ def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[
                 listing.open_posting(number)
             fresh = answer.value
         except PlaywrightTimeoutError:
-            portal.in_app_reads = False  # nothing asked the portal: this app answers from memory
+            portal.read_back.in_app = False  # nothing asked the portal: this app answers from memory
             return open_posting(portal, number)
         again = PostingDrawer(portal.page, number, portal.lang)
         again.wait_loaded()

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -34,6 +35,17 @@ PERSON_TIMEOUT_MS = 15 * 60 * 1000
 _SIGN_IN_LOCK = threading.Lock()
 
 
+@dataclass
+class ReadBackRoute:
+    """How a posting is read again after a save (see ``find_posting.reread_posting``), for every page sharing it.
+
+    Inside the running app until the app shows a posting without asking the portal; from then on, for good, with
+    a page load. Shared by a bulk run's workers: what one learns, none waits to find out again.
+    """
+
+    in_app: bool = True
+
+
 class Portal:
     """One browser page on the seller portal, with the settings and the sign-in code source."""
 
@@ -47,9 +59,8 @@ class Portal:
         self.sign_in_lock: AbstractContextManager[Any] = _SIGN_IN_LOCK
         #: How a retry's back-off waits; a bulk pool pauses only the worker that waits.
         self.pause: Callable[[float], None] = time.sleep
-        #: Whether a posting may be read again inside the running app (see ``find_posting.reread_posting``);
-        #: off for good once the app showed a posting without asking the portal.
-        self.in_app_reads = True
+        #: How postings are read back after a save; a bulk pool gives its workers one to share.
+        self.read_back = ReadBackRoute()
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""

@@ -38,7 +38,7 @@ from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.core.timings import step
 from pages.postings_list import PostingsListPage
-from scenarios.portal import Portal
+from scenarios.portal import Portal, ReadBackRoute
 
 T = TypeVar("T")
 
@@ -90,8 +90,9 @@ class WorkerPool(Generic[T]):
     #: ``on_netlog`` on that worker's thread, with how many times the browser really sent each one.
     netlog_filter: Callable[[str, str], bool] | None = None
     on_netlog: Callable[[list[SentRequest]], None] | None = None
-    #: Whether read-backs may stay inside the running app (``Portal.in_app_reads``), learned by all workers.
-    _in_app_reads: bool = field(default=True, init=False)
+    #: How read-backs go (``Portal.read_back``), one for all workers: once any worker saw the app show a posting
+    #: from its memory, every worker reads back with page loads (none waits for an answer that will not come).
+    _read_back: ReadBackRoute = field(default_factory=ReadBackRoute, init=False)
 
     def run(self, tasks: Sequence[T], work: Callable[[Portal, T], None]) -> PoolOutcome:
         """Work through ``tasks``; returns when all are done or the run was stopped."""
@@ -184,6 +185,7 @@ class WorkerPool(Generic[T]):
             portal = Portal(page or context.new_page(), self.settings, self.code_source)
             portal.sign_in_lock = sign_in_lock  # one sign-in at a time, without stopping the other workers
             portal.pause = fibers.sleep  # retry back-offs pause this worker only
+            portal.read_back = self._read_back
             return portal
 
         portal = portal_of(context, first)  # worker 1 goes on from the sign-in's page, already on the list
@@ -197,12 +199,8 @@ class WorkerPool(Generic[T]):
                 if not limiter.acquire():
                     todo.put(task)  # not started: it stays for a resume
                     return
-                portal.in_app_reads = self._in_app_reads
                 with logger.contextualize(worker=n):
                     work(portal, task)
-                # Once any worker saw the app show a posting from its memory, every worker reads back with page
-                # loads (none waits for an answer that will not come).
-                self._in_app_reads = self._in_app_reads and portal.in_app_reads
                 done += 1
                 if done % self.settings.context_recycle == 0:
                     # A long-lived page keeps growing in memory; a fresh context (same sign-in) does not.
