@@ -10,7 +10,7 @@ from pathlib import Path
 
 from loguru import logger
 from PIL import Image, ImageDraw
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, ViewportSize
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.core.evidence_stamp import Stamp, save_stamped
@@ -57,6 +57,22 @@ def paint_over(jpeg: bytes, boxes: list[Box] | None, origin: tuple[float, float]
     return image
 
 
+def _in_view(area: Box | None, viewport: ViewportSize | None) -> Box | None:
+    """The part of ``area`` inside the viewport: where the picture really starts (None: the whole viewport).
+
+    The screenshot cuts its clip to the viewport, so an area reaching above or left of it (a drawer the page
+    scrolled up) makes a picture that starts at the viewport's edge; the boxes must be painted from there.
+    """
+    if area is None or viewport is None:
+        return area
+    left, top = max(area[0], 0.0), max(area[1], 0.0)
+    right = min(area[0] + area[2], float(viewport["width"]))
+    bottom = min(area[1] + area[3], float(viewport["height"]))
+    if right <= left or bottom <= top:
+        return None  # nothing of it shows: keep the whole viewport, every box painted
+    return (left, top, right - left, bottom - top)
+
+
 class Evidence:
     """Screenshots and traces of one run, under ``STATE_DIR/runs/<run-id>/<posting>/``."""
 
@@ -93,7 +109,7 @@ class Evidence:
             logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
                              posting=posting, why=str(err).splitlines()[0]))
             masking = Masking(None)
-        area = masking.area
+        area = _in_view(masking.area, page.viewport_size)
         # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
         clip = {"x": area[0], "y": area[1], "width": area[2], "height": area[3]} if area else None
         try:

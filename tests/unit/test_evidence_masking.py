@@ -113,3 +113,19 @@ def test_each_posting_should_get_its_own_folder_inside_the_run(tmp_path: Path) -
     assert all(f.parent == tmp_path / "run" for f in folders)
     assert folders[3].name == "_.._etc"
     assert {f.name for f in (folders[2], folders[4], folders[5])} == {"unknown"}
+
+
+def test_an_area_out_of_view_should_give_the_whole_viewport_with_its_boxes(page: Page, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 640, "height": 360})
+    page.set_content(CARD)
+    buyer = page.locator("#buyer").bounding_box()
+    assert buyer is not None
+    box = (buyer["x"], buyer["y"], buyer["width"], buyer["height"])
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "after", lambda: Masking([box], (-900.0, -900.0, 300.0, 200.0)))
+
+    assert kept is not None
+    image = picture(tmp_path / kept)
+    assert image.size == (640, 360)
+    name = image.crop((int(box[0]) + 2, int(box[1]) + 2, int(box[0] + box[2]) - 2, int(box[1] + box[3]) - 2))
+    assert share_of(name, MASK_COLOUR) > 0.95

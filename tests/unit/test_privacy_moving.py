@@ -66,3 +66,26 @@ def test_the_drawer_at_rest_should_show_its_red_values_unmasked_without_boxes(pa
 
     assert kept is not None
     assert red_pixels(tmp_path / kept) > 100, red_pixels(tmp_path / kept)
+
+
+def test_a_drawer_scrolled_partly_out_of_view_should_be_masked_where_the_picture_shows_it(
+    page: Page, tmp_path: Path
+) -> None:
+    # A drawer in the page's flow, the window scrolled down: its top is above the viewport. The picture can
+    # only start at the viewport's edge, and the boxes must be painted from there, not from the drawer's top.
+    page.set_content(PAGE.replace("position:fixed;left:300px;top:0;width:500px;height:400px;",
+                                  "position:absolute;left:300px;top:0;width:500px;height:900px;")
+                     .replace("transform:translateX(200px);transition:transform 20s linear", "")
+                     .replace('<h2>Отправление 1-1</h2>', '<h2 style="margin-bottom:300px">Отправление 1-1</h2>')
+                     + '<div style="height:3000px"></div>')
+    page.evaluate("window.scrollTo(0, 250)")
+
+    def masking() -> Masking:
+        boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        assert area is not None and area[1] < 0  # the drawer starts above the viewport
+        return Masking(boxes, area)
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", masking)
+
+    assert kept is not None
+    assert red_pixels(tmp_path / kept) == 0
