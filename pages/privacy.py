@@ -5,7 +5,7 @@ Found the way a person finds it, in one round trip: the values beside the labels
 search may be a buyer's name); a chat's history and its title line; any text holding a personal string the
 agent already knows. Where the fields cannot be found, the whole area is covered instead: a posting dialog
 without its three fields, a table with rows but no buyer column we recognise, a list area whose buyer header
-is not in a table we can read.
+is not in a table we can read, a frame, an element whose content lives in a shadow root.
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ if (a.secrets.length) {
     const text = norm(el.textContent);
     if (a.secrets.some(s => text.includes(s))) add(el);
   }
+}
+// 8. what this script cannot read, covered whole: frames (another document) and elements holding a shadow
+// root with text (their content is not in the page's own tree, so no step above could find a field in it)
+for (const el of body.querySelectorAll('iframe, frame, object, embed')) if (shown(el)) add(el);
+for (const el of body.querySelectorAll('*')) {
+  if (el.shadowRoot && shown(el) && norm(el.shadowRoot.textContent)) add(el);
 }
 return {boxes, owners};
 """

@@ -80,3 +80,20 @@ def test_without_the_dialog_every_box_should_stay_and_the_picture_be_the_whole_p
 
     assert area is None
     assert covers(boxes, page, "#cell")
+
+
+@pytest.mark.parametrize("content", [
+    # a web component: its fields live in its shadow root, outside the page's own tree
+    '<div id=unreadable></div><script>document.getElementById("unreadable").attachShadow({mode: "open"})'
+    '.innerHTML = "<div><span>Покупатель</span> <span>Сидоров Сидор</span></div>";</script>',
+    # another document in a frame
+    '<iframe id=unreadable style="width:400px;height:100px" '
+    'srcdoc="<div><span>Покупатель</span> <span>Сидоров Сидор</span></div>"></iframe>',
+], ids=["shadow-root", "frame"])
+def test_what_the_masking_cannot_read_should_be_covered_whole(page: Page, content: str) -> None:
+    page.set_content(f'<body style="margin:0;font:16px sans-serif">{content}</body>')
+
+    boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+
+    assert area is None
+    assert covers(boxes, page, "#unreadable")
