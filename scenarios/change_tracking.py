@@ -72,6 +72,8 @@ class ChangeJob:
     confirm: Callable[[str, str, str], bool] | None = None
     #: Whether a trace is being recorded (from the first retry on: see ``_with_retries``).
     tracing: bool = False
+    #: The buyer's name and address as last read: painted over wherever they show, labelled or not.
+    personal: tuple[str, ...] = ()
 
     @property
     def settings(self) -> Settings:
@@ -79,15 +81,22 @@ class ChangeJob:
         return self.portal.settings
 
 
-def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
-    """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows."""
-    page, lang = job.portal.page, job.portal.lang
+def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str],
+          read: PostingSnapshot | None = None) -> None:
+    """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows.
+
+    ``read`` is the posting as just read: its buyer's name and address are then painted over wherever they show
+    (a header or a notice naming the buyer without a label), in this picture and in any error picture after it.
+    """
+    if read is not None:
+        job.personal = tuple(text for text in (read.buyer, read.address) if text)
+    page, lang, known = job.portal.page, job.portal.lang, job.personal
 
     def masking() -> Masking:
         if drawer is None:
-            return Masking(personal_data_boxes(page, lang))
+            return Masking(personal_data_boxes(page, lang, known))
         # The boxes and the drawer's place in one round trip; no drawer shown: the whole page, masked.
-        boxes, area = personal_data_boxes_and_dialog(page, lang, drawer.title, drawer.others)
+        boxes, area = personal_data_boxes_and_dialog(page, lang, drawer.title, drawer.others, known)
         return Masking(boxes, area)
 
     with step(f"screenshot {name}"):
@@ -275,7 +284,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         if request.pending:
             _record_pending(job, request, result, posting, drawer)
             return
-        _shot(job, number, "before", drawer, result.evidence)
+        _shot(job, number, "before", drawer, result.evidence, posting)
         precheck(request, posting)
         if _same(posting, request):
             # Already there: nothing to save. After a crash mid-save it is our own save that landed.
@@ -326,7 +335,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
 def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, drawer: PostingDrawer,
                   posting: PostingSnapshot) -> None:
     result.carrier = posting.carrier or request.carrier
-    _shot(job, result.posting_number, "after", drawer, result.evidence)
+    _shot(job, result.posting_number, "after", drawer, result.evidence, posting)
     logger.info(_("changed {old} -> {new}", old=result.old_tracking or _("(none)"), new=request.new_tracking))
     job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
     if request.notify:
@@ -336,7 +345,7 @@ def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, 
 def _record_pending(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
                     drawer: PostingDrawer) -> None:
     """The carrier has no number yet: record it as pending (and tell the buyer about the delay)."""
-    _shot(job, result.posting_number, "before", drawer, result.evidence)
+    _shot(job, result.posting_number, "before", drawer, result.evidence, posting)
     result.outcome = Outcome.PENDING
     result.error = request.reason or "the carrier has not given a tracking number yet"
     job.journal.finish_item(job.run_id, job.seq, result)
