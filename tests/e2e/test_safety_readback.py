@@ -155,3 +155,27 @@ def test_bulk_apply_should_read_back_by_page_loads_when_the_app_answers_from_mem
     result = apply_with_saves_dropped(cli, sandbox, agent_settings, tmp_path, rows)
 
     assert result.exit_code == 1, result.output
+
+
+def test_read_back_should_load_the_page_when_the_list_behind_the_drawer_does_not_show_the_posting(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # A list that does not show the posting's row (a front end that ignores the list's filter, a posting past
+    # its first page) leaves no row to reopen the drawer from: the posting is read with a page load instead.
+    from agent.runner import workbench
+    from scenarios.find_posting import open_posting, reread_posting
+
+    number = sandbox.postings(editable=True, limit=30)[25]["posting_number"]
+    with workbench(agent_settings) as bench:
+        portal = bench.portal
+        drawer, before = open_posting(portal, number)
+        portal.page.evaluate("document.querySelectorAll('tbody tr').forEach(row => row.remove())")
+        loads: list[str] = []
+        portal.page.on("request", lambda request: loads.append(request.url) if request.resource_type == "document"
+                       else None)
+
+        again, posting = reread_posting(portal, drawer, before.tracking_number)
+
+    assert posting == before
+    assert again.posting_number == number
+    assert len(loads) == 1 and number in loads[0]  # one page load of the posting's own URL
