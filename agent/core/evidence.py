@@ -21,6 +21,8 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 #: A box to paint over, in CSS pixels of the viewport: x, y, width, height.
 Box = tuple[float, float, float, float]
 MASK_COLOUR = (31, 31, 31)
+#: How many pictures to try before a page that keeps moving is covered whole.
+STEADY_TRIES = 4
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ class Evidence:
         run and the step (``name``): see :mod:`agent.core.evidence_stamp`.
 
         Fails closed: when the boxes cannot be worked out, the whole image is covered (kept, but blank), never
-        kept in clear. Returns its path relative to the run folder.
+        kept in clear. The masking is worked out again after the picture is taken, and the picture kept only
+        when both agree: a page that moved meanwhile (an animation run by script) is taken again, and covered
+        whole when it never holds still. Returns its path relative to the run folder.
 
         Evidence must never break a change: a failed screenshot is logged and skipped.
         """
@@ -103,26 +107,48 @@ class Evidence:
             return None
         # JPEG: several times cheaper to encode than PNG on the hot path of a bulk run, and plenty for evidence.
         path = self.folder(posting) / f"{name}.jpg"
+        masking, tries = self._masking(mask, posting, name), 1
+        while True:
+            area = _in_view(masking.area, page.viewport_size)
+            shot = self._capture(page, area, posting, name)
+            if shot is None:
+                return None
+            if masking.boxes is None:
+                break  # covered whole: nothing can be out of place
+            after = self._masking(mask, posting, name)
+            if after == masking:
+                break  # the page held still while it was taken
+            if tries == STEADY_TRIES:
+                logger.warning(_("{name} of {posting} kept moving while it was taken; covering it all", name=name,
+                                 posting=posting))
+                masking = Masking(None, masking.area)
+                break
+            masking, tries = after, tries + 1
+        origin = (area[0], area[1]) if area else (0.0, 0.0)
+        save_stamped(paint_over(shot, masking.boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name),
+                     path)
+        return str(path.relative_to(self.run_dir))
+
+    @staticmethod
+    def _masking(mask: MaskSource, posting: str, name: str) -> Masking:
         try:
-            masking = mask()
+            return mask()
         except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
             logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
                              posting=posting, why=str(err).splitlines()[0]))
-            masking = Masking(None)
-        area = _in_view(masking.area, page.viewport_size)
+            return Masking(None)
+
+    @staticmethod
+    def _capture(page: Page, area: Box | None, posting: str, name: str) -> bytes | None:
         # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
         clip = {"x": area[0], "y": area[1], "width": area[2], "height": area[3]} if area else None
         try:
-            shot = page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
+            return page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
                                    clip=clip)  # type: ignore[arg-type]
         except PlaywrightError as err:
             logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
                              why=str(err).splitlines()[0]))
             return None
-        origin = (area[0], area[1]) if area else (0.0, 0.0)
-        save_stamped(paint_over(shot, masking.boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name),
-                     path)
-        return str(path.relative_to(self.run_dir))
 
     def start_trace(self, context: BrowserContext) -> None:
         """Start recording a trace chunk; it is kept only when the posting fails."""

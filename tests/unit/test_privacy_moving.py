@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page
 
-from agent.core.evidence import Evidence, Masking
+from agent.core.evidence import MASK_COLOUR, Evidence, Masking
 from pages.privacy import personal_data_boxes_and_dialog
 
 TITLE = "Отправление 1-1"
@@ -89,3 +89,53 @@ def test_a_drawer_scrolled_partly_out_of_view_should_be_masked_where_the_picture
 
     assert kept is not None
     assert red_pixels(tmp_path / kept) == 0
+
+
+def test_a_drawer_moved_by_script_should_never_be_kept_with_its_fields_in_clear(page: Page, tmp_path: Path) -> None:
+    # Some front ends animate with script, frame by frame: no CSS animation to finish, and the drawer moves
+    # between the measuring and the picture. The picture is kept only when the page held still while it was
+    # taken; otherwise it is taken again, and covered whole if the page never holds still.
+    page.set_content(PAGE.replace("transform:translateX(200px);transition:transform 20s linear",
+                                  "transform:translateX(300px)"))
+    page.evaluate("""() => {
+      const d = document.getElementById('drawer'), start = performance.now();
+      const step = now => {
+        const left = Math.max(0, 300 - (now - start) * 0.6);  // 0.6 px a millisecond: ~10 px a frame
+        d.style.transform = `translateX(${left}px)`;
+        if (left > 0) requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    }""")
+
+    def masking() -> Masking:
+        boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        return Masking(boxes, area)
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", masking)
+
+    assert kept is not None
+    assert red_pixels(tmp_path / kept) == 0
+
+
+def test_a_page_that_never_holds_still_should_be_covered_whole(page: Page, tmp_path: Path) -> None:
+    page.set_content(PAGE.replace("transform:translateX(200px);transition:transform 20s linear", ""))
+    page.evaluate("""() => {
+      const d = document.getElementById('drawer');
+      const step = now => {
+        d.style.transform = `translateX(${Math.round(now / 5) % 200}px)`;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    }""")
+
+    def masking() -> Masking:
+        boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        return Masking(boxes, area)
+
+    kept = Evidence(tmp_path).screenshot(page, "1-1", "before", masking)
+
+    assert kept is not None
+    image = Image.open(tmp_path / kept).convert("RGB")
+    picture = image.crop((0, 0, image.width, image.height - (6 * 2 + 17 * 3)))  # without the caption band
+    pixels: list[tuple[int, int, int]] = list(picture.getdata())
+    assert all(max(abs(a - b) for a, b in zip(p, MASK_COLOUR, strict=True)) <= 12 for p in pixels)
