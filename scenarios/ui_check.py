@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from agent.core.errors import AgentError, UIDrift
-from agent.core.evidence import paint_over
+from agent.core.evidence import Masking, masked_picture
 from agent.core.evidence_stamp import Stamp, burn
 from pages.base import PageObject
 from pages.chat_page import ChatPage
@@ -70,12 +70,11 @@ def _drift(report: UICheckReport, drift: UIDrift, obj: PageObject, shots: Path |
         return
     shots.mkdir(parents=True, exist_ok=True)
     path = shots / f"drift-{drift.page_object}-{len(report.drift)}.png"
-    try:
-        boxes: list[tuple[float, float, float, float]] | None = personal_data_boxes(obj.page, obj.lang)
-    except PlaywrightError:
-        boxes = None
-    stamp = Stamp.now(obj.page.url, "-", shots.name, f"drift {drift.page_object}")
-    burn(paint_over(obj.page.screenshot(type="jpeg", quality=90, scale="css"), boxes), stamp).save(path, "PNG")
+    step = f"drift {drift.page_object}"
+    picture = masked_picture(obj.page, lambda: Masking(personal_data_boxes(obj.page, obj.lang)), "-", step)
+    if picture is None:
+        return
+    burn(picture, Stamp.now(obj.page.url, "-", shots.name, step)).save(path, "PNG")
     report.screenshots.append(str(path))
 
 

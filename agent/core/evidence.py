@@ -75,6 +75,56 @@ def _in_view(area: Box | None, viewport: ViewportSize | None) -> Box | None:
     return (left, top, right - left, bottom - top)
 
 
+def masked_picture(page: Page, mask: MaskSource, posting: str, name: str) -> Image.Image | None:
+    """A screenshot of the area ``mask`` names (else the viewport) with the boxes it names painted over.
+
+    Fails closed: when the boxes cannot be worked out, the whole picture is covered (kept, but blank), never kept
+    in clear. The masking is worked out again after the picture is taken, and the picture kept only when both
+    agree: a page that moved meanwhile (an animation run by script) is taken again, and covered whole when it
+    never holds still. ``posting`` and ``name`` name the picture in log lines. None when the screenshot failed
+    (logged).
+    """
+    masking, tries = _masking(mask, posting, name), 1
+    while True:
+        area = _in_view(masking.area, page.viewport_size)
+        shot = _capture(page, area, posting, name)
+        if shot is None:
+            return None
+        if masking.boxes is None:
+            break  # covered whole: nothing can be out of place
+        after = _masking(mask, posting, name)
+        if after == masking:
+            break  # the page held still while it was taken
+        if tries == STEADY_TRIES:
+            logger.warning(_("{name} of {posting} kept moving while it was taken; covering it all", name=name,
+                             posting=posting))
+            masking = Masking(None, masking.area)
+            break
+        masking, tries = after, tries + 1
+    return paint_over(shot, masking.boxes, (area[0], area[1]) if area else (0.0, 0.0))
+
+
+def _masking(mask: MaskSource, posting: str, name: str) -> Masking:
+    try:
+        return mask()
+    except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
+        logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
+                         posting=posting, why=str(err).splitlines()[0]))
+        return Masking(None)
+
+
+def _capture(page: Page, area: Box | None, posting: str, name: str) -> bytes | None:
+    # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
+    clip = {"x": area[0], "y": area[1], "width": area[2], "height": area[3]} if area else None
+    try:
+        return page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
+                               clip=clip)  # type: ignore[arg-type]
+    except PlaywrightError as err:
+        logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
+                         why=str(err).splitlines()[0]))
+        return None
+
+
 class Evidence:
     """Screenshots and traces of one run, under ``STATE_DIR/runs/<run-id>/<posting>/``."""
 
@@ -91,64 +141,22 @@ class Evidence:
         return path
 
     def screenshot(self, page: Page, posting: str, name: str, mask: MaskSource) -> str | None:
-        """Save a screenshot of the area ``mask`` names (else the viewport) with the boxes it names painted over.
+        """Save :func:`masked_picture` of the page, stamped; returns its path relative to the run folder.
 
         A caption band below the picture stamps it with the time, the portal's host and path, the posting, the
         run and the step (``name``): see :mod:`agent.core.evidence_stamp`.
 
-        Fails closed: when the boxes cannot be worked out, the whole image is covered (kept, but blank), never
-        kept in clear. The masking is worked out again after the picture is taken, and the picture kept only
-        when both agree: a page that moved meanwhile (an animation run by script) is taken again, and covered
-        whole when it never holds still. Returns its path relative to the run folder.
-
-        Evidence must never break a change: a failed screenshot is logged and skipped.
+        Evidence must never break a change: a failed screenshot is logged and skipped (None).
         """
         if not self.screenshots:
             return None
+        picture = masked_picture(page, mask, posting, name)
+        if picture is None:
+            return None
         # JPEG: several times cheaper to encode than PNG on the hot path of a bulk run, and plenty for evidence.
         path = self.folder(posting) / f"{name}.jpg"
-        masking, tries = self._masking(mask, posting, name), 1
-        while True:
-            area = _in_view(masking.area, page.viewport_size)
-            shot = self._capture(page, area, posting, name)
-            if shot is None:
-                return None
-            if masking.boxes is None:
-                break  # covered whole: nothing can be out of place
-            after = self._masking(mask, posting, name)
-            if after == masking:
-                break  # the page held still while it was taken
-            if tries == STEADY_TRIES:
-                logger.warning(_("{name} of {posting} kept moving while it was taken; covering it all", name=name,
-                                 posting=posting))
-                masking = Masking(None, masking.area)
-                break
-            masking, tries = after, tries + 1
-        origin = (area[0], area[1]) if area else (0.0, 0.0)
-        save_stamped(paint_over(shot, masking.boxes, origin), Stamp.now(page.url, posting, self.run_dir.name, name),
-                     path)
+        save_stamped(picture, Stamp.now(page.url, posting, self.run_dir.name, name), path)
         return str(path.relative_to(self.run_dir))
-
-    @staticmethod
-    def _masking(mask: MaskSource, posting: str, name: str) -> Masking:
-        try:
-            return mask()
-        except Exception as err:  # noqa: BLE001 - whatever broke, the image must not show the buyer
-            logger.warning(_("masking {name} of {posting} failed, covering it all: {why}", name=name,
-                             posting=posting, why=str(err).splitlines()[0]))
-            return Masking(None)
-
-    @staticmethod
-    def _capture(page: Page, area: Box | None, posting: str, name: str) -> bytes | None:
-        # A clip of the page rather than an element screenshot: a third cheaper, same pixels.
-        clip = {"x": area[0], "y": area[1], "width": area[2], "height": area[3]} if area else None
-        try:
-            return page.screenshot(animations="disabled", caret="hide", scale="css", type="jpeg", quality=90,
-                                   clip=clip)  # type: ignore[arg-type]
-        except PlaywrightError as err:
-            logger.warning(_("screenshot {name} of {posting} failed: {why}", name=name, posting=posting,
-                             why=str(err).splitlines()[0]))
-            return None
 
     def start_trace(self, context: BrowserContext) -> None:
         """Start recording a trace chunk; it is kept only when the posting fails."""
