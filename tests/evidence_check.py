@@ -95,3 +95,12 @@ def assert_buyer_data_readable(image_path: Path, buyer: dict[str, Any]) -> None:
         f"OCR cannot read the buyer in the unmasked {image_path.name} (found {found or 'nothing'}): "
         "a masking check on it would prove nothing"
     )
+
+
+def red_pixels(path: Path) -> int:
+    """How many pixels of an image are red: tests that write the buyer's data in pure red count what is left.
+
+    Any red pixel in a masked picture is personal data in clear (JPEG blurs colours, hence the loose bounds).
+    """
+    pixels: list[tuple[int, int, int]] = list(Image.open(path).convert("RGB").getdata())
+    return sum(1 for r, g, b in pixels if r > 180 and g < 90 and b < 90)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image
 from playwright.sync_api import Page
 
 from agent.core.evidence import Evidence
@@ -19,6 +18,7 @@ from agent.core.settings import Settings
 from pages.posting_drawer import PostingDrawer
 from scenarios.change_tracking import ChangeJob, _shot
 from scenarios.portal import Portal
+from tests.evidence_check import red_pixels
 
 #: The buyer's name and address in pure red: any red pixel left in the picture is personal data in clear.
 PAGE = """
@@ -32,11 +32,6 @@ PAGE = """
     <div><span>Трек-номер</span> <span>RR123456785CN</span></div>
   </div>
 </body>"""
-
-
-def red_pixels(path: Path) -> int:
-    pixels: list[tuple[int, int, int]] = list(Image.open(path).convert("RGB").getdata())
-    return sum(1 for r, g, b in pixels if r > 180 and g < 90 and b < 90)
 
 
 def job_on(page: Page, tmp_path: Path) -> ChangeJob:
