@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
-from tests.conftest import Oracle
+from pages.posting_drawer import PostingDrawer
+from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
@@ -166,15 +168,19 @@ def test_read_back_should_load_the_page_when_the_list_behind_the_drawer_does_not
     from scenarios.find_posting import open_posting, reread_posting
 
     number = sandbox.postings(editable=True, limit=30)[25]["posting_number"]
-    with workbench(agent_settings) as bench:
-        portal = bench.portal
-        drawer, before = open_posting(portal, number)
-        portal.page.evaluate("document.querySelectorAll('tbody tr').forEach(row => row.remove())")
-        loads: list[str] = []
-        portal.page.on("request", lambda request: loads.append(request.url) if request.resource_type == "document"
-                       else None)
+    loads: list[str] = []
 
-        again, posting = reread_posting(portal, drawer, before.tracking_number)
+    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot]:
+        with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
+            portal = bench.portal
+            drawer, before = open_posting(portal, number)
+            portal.page.evaluate("document.querySelectorAll('tbody tr').forEach(row => row.remove())")
+            portal.page.on("request", lambda request: loads.append(request.url)
+                           if request.resource_type == "document" else None)
+            again, posting = reread_posting(portal, drawer, before.tracking_number)
+        return before, again, posting
+
+    before, again, posting = run_in_thread(read_twice)
 
     assert posting == before
     assert again.posting_number == number
