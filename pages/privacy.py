@@ -82,12 +82,14 @@ for (const log of body.querySelectorAll('[role=log]')) {
         && ![...el.children].some(c => norm(c.textContent) === text)) add(el);
   }
 }
-// 7. any text holding a personal string already known
+// 7. any text holding a personal string already known: the innermost element holding it whole (a dialog that
+// holds it somewhere inside is not covered for that, only the element that shows it)
 if (a.secrets.length) {
   for (const el of body.querySelectorAll('*')) {
-    if (!shown(el) || el.children.length > 3) continue;
+    if (!shown(el)) continue;
     const text = norm(el.textContent);
-    if (a.secrets.some(s => text.includes(s))) add(el);
+    const held = a.secrets.filter(s => text.includes(s));
+    if (held.some(s => ![...el.children].some(c => norm(c.textContent).includes(s)))) add(el);
   }
 }
 // 8. what this script cannot read, covered whole: frames (another document) and elements holding a shadow

@@ -23,6 +23,8 @@ from typing import Any
 
 from PIL import Image
 
+from agent.core.evidence_stamp import LINE_HEIGHT, PADDING
+
 OCR_LANGS = "rus+chi_sim+eng"
 SCALE = 2
 #: Name words shorter than this are too likely to turn up by chance in OCR noise.
@@ -95,6 +97,20 @@ def assert_buyer_data_readable(image_path: Path, buyer: dict[str, Any]) -> None:
         f"OCR cannot read the buyer in the unmasked {image_path.name} (found {found or 'nothing'}): "
         "a masking check on it would prove nothing"
     )
+
+
+def assert_still_evidence(image_path: Path, *numbers: str) -> None:
+    """The image still serves as evidence: the digits of each number (posting, tracking) read in it by OCR.
+
+    The other side of masking: a picture painted over whole hides the buyer, and shows nothing else either.
+    """
+    with tempfile.TemporaryDirectory() as tmp, Image.open(image_path) as image:
+        band = PADDING * 2 + LINE_HEIGHT * 3  # the caption band names the posting too: read the picture alone
+        picture = Path(tmp) / "picture.png"
+        image.crop((0, 0, image.width, image.height - band)).save(picture)
+        digits = re.sub(r"\D", "", ocr_text(picture))
+    missing = [n for n in numbers if re.sub(r"\D", "", n) not in digits]
+    assert not missing, f"{image_path.name}: {missing} not readable; is the picture painted over whole?"
 
 
 def red_pixels(path: Path) -> int:

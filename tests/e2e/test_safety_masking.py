@@ -19,7 +19,7 @@ from agent.core.session import new_context
 from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
-from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data
+from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data, assert_still_evidence
 
 pytestmark = pytest.mark.e2e
 
@@ -55,8 +55,8 @@ def test_change_evidence_should_show_no_buyer_data_readable_by_ocr(
     posting = sandbox.postings(editable=True, limit=20)[15 if lang == "ru" else 16]
     number = posting["posting_number"]
 
-    result = cli("change", number, s10(13_100_001 if lang == "ru" else 13_100_002),
-                 env_extra={"OZON_RPA_LANG": lang})
+    new = s10(13_100_001 if lang == "ru" else 13_100_002)
+    result = cli("change", number, new, env_extra={"OZON_RPA_LANG": lang})
 
     assert result.exit_code == 0, result.output
     buyer = sandbox.posting(number)
@@ -67,6 +67,8 @@ def test_change_evidence_should_show_no_buyer_data_readable_by_ocr(
     assert set(images) == {"before", "after"}
     for image in images.values():
         assert_no_buyer_data(image, buyer)
+    for image in images.values():  # ... and still show what they are evidence of
+        assert_still_evidence(image, number)
 
 
 def test_error_evidence_with_the_drawer_open_should_show_no_buyer_data(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page
 
-from agent.core.evidence import Evidence
+from agent.core.evidence import MASK_COLOUR, Evidence
 from agent.core.journal import Journal
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
@@ -25,13 +26,20 @@ PAGE = """
 <body style="margin:0;font:bold 24px sans-serif;background:#fff">
   <div role=dialog style="position:fixed;left:100px;top:0;width:600px;height:500px;background:#fff">
     <h2>Отправление 1-1</h2>
+    <div>
     <p style="color:#f00">Петров Пётр · Москва, Тверская 1</p>
     <div><span>Покупатель</span> <span style="color:#f00">Петров Пётр</span></div>
     <div><span>Телефон</span> <span style="color:#f00">+7 900 000-00-00</span></div>
     <div><span>Адрес доставки</span> <span style="color:#f00">Москва, Тверская 1</span></div>
     <div><span>Трек-номер</span> <span>RR123456785CN</span></div>
+    </div>
   </div>
 </body>"""
+
+
+def mask_share(image: Image.Image) -> float:
+    pixels: list[tuple[int, int, int]] = list(image.getdata())
+    return sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, MASK_COLOUR, strict=True)) <= 12) / len(pixels)
 
 
 def job_on(page: Page, tmp_path: Path) -> ChangeJob:
@@ -53,6 +61,9 @@ def test_the_buyer_named_without_a_label_should_be_painted_over_with_the_read_an
 
     assert len(kept) == 2
     assert [red_pixels(tmp_path / "run" / path) for path in kept] == [0, 0]
+    # Only what shows the name is painted over, not the drawer that holds it (two children, like many drawers).
+    drawer = Image.open(tmp_path / "run" / kept[0]).convert("RGB")
+    assert mask_share(drawer) < 0.3
 
 
 def test_without_the_read_the_unlabelled_name_would_show(page: Page, tmp_path: Path) -> None:
