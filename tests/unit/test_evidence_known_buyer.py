@@ -59,11 +59,13 @@ def test_the_buyer_named_without_a_label_should_be_painted_over_with_the_read_an
     _shot(job, "1-1", "before", PostingDrawer(page, "1-1"), kept, read)
     _shot(job, "1-1", "error", None, kept)  # no read at hand: the last one's name still counts
 
-    assert len(kept) == 2
+    assert [Path(path).name for path in kept] == ["before.jpg", "error.jpg"]
     assert [red_pixels(tmp_path / "run" / path) for path in kept] == [0, 0]
-    # Only what shows the name is painted over, not the drawer that holds it (two children, like many drawers).
-    drawer = Image.open(tmp_path / "run" / kept[0]).convert("RGB")
-    assert mask_share(drawer) < 0.3
+    # ... and each is still a picture: the drawer alone for the step, the page for the error, neither covered
+    # whole. Only what shows the name is painted over, not the drawer that holds it (two children, as many have).
+    drawer, whole = (Image.open(tmp_path / "run" / path).convert("RGB") for path in kept)
+    assert drawer.width == 600 and whole.width == (page.viewport_size or {"width": 0})["width"]
+    assert mask_share(drawer) < 0.3 and mask_share(whole) < 0.3
 
 
 def test_without_the_read_the_unlabelled_name_would_show(page: Page, tmp_path: Path) -> None:
