@@ -80,16 +80,17 @@ class ChangeJob:
         """The agent's settings."""
         return self.portal.settings
 
+    def remember_buyer(self, posting: PostingSnapshot) -> None:
+        """Keep the buyer's name and address as just read, for every picture after it (see ``personal``)."""
+        self.personal = tuple(text for text in (posting.buyer, posting.address) if text)
 
-def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str],
-          read: PostingSnapshot | None = None) -> None:
+
+def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
     """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows.
 
-    ``read`` is the posting as just read: its buyer's name and address are then painted over wherever they show
-    (a header or a notice naming the buyer without a label), in this picture and in any error picture after it.
+    Wherever it shows means beside its label and, for the name and address last read (``job.personal``), also in
+    a header or a notice naming the buyer without a label.
     """
-    if read is not None:
-        job.personal = tuple(text for text in (read.buyer, read.address) if text)
     page, lang, known = job.portal.page, job.portal.lang, job.personal
 
     def masking() -> Masking:
@@ -266,6 +267,7 @@ def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResu
         drawer, posting = open_posting(job.portal, result.posting_number)
     except (AgentError, PlaywrightError):
         return False
+    job.remember_buyer(posting)
     if not (job.seen and _same(posting, request) and posting.tracking_number != result.old_tracking):
         return False
     result.outcome = Outcome.CHANGED
@@ -277,6 +279,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     number = result.posting_number
     with step("open posting"):  # a page load: it also shows a sign-in or anti-bot page, wherever one comes up
         drawer, posting = open_posting(job.portal, number)
+    job.remember_buyer(posting)
     if not job.seen:
         job.seen = True
         landed = job.save_may_have_landed and _same(posting, request)
@@ -284,7 +287,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         if request.pending:
             _record_pending(job, request, result, posting, drawer)
             return
-        _shot(job, number, "before", drawer, result.evidence, posting)
+        _shot(job, number, "before", drawer, result.evidence)
         precheck(request, posting)
         if _same(posting, request):
             # Already there: nothing to save. After a crash mid-save it is our own save that landed.
@@ -323,6 +326,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         raise SaveFailed(_("save answered HTTP {status}: {why}", status=answer.status, why=answer.message))
     with step("read back"):  # from the portal's fresh answer, never the dialog's echo
         drawer, posting = reread_posting(job.portal, drawer, request.new_tracking)
+    job.remember_buyer(posting)
     if posting.tracking_number != request.new_tracking:
         raise VerificationFailed(
             _("after saving, the portal shows {shown}, not {number}", shown=posting.tracking_number or _("no number"),
@@ -335,7 +339,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
 def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, drawer: PostingDrawer,
                   posting: PostingSnapshot) -> None:
     result.carrier = posting.carrier or request.carrier
-    _shot(job, result.posting_number, "after", drawer, result.evidence, posting)
+    _shot(job, result.posting_number, "after", drawer, result.evidence)
     logger.info(_("changed {old} -> {new}", old=result.old_tracking or _("(none)"), new=request.new_tracking))
     job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
     if request.notify:
@@ -345,7 +349,7 @@ def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, 
 def _record_pending(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
                     drawer: PostingDrawer) -> None:
     """The carrier has no number yet: record it as pending (and tell the buyer about the delay)."""
-    _shot(job, result.posting_number, "before", drawer, result.evidence, posting)
+    _shot(job, result.posting_number, "before", drawer, result.evidence)
     result.outcome = Outcome.PENDING
     result.error = request.reason or "the carrier has not given a tracking number yet"
     job.journal.finish_item(job.run_id, job.seq, result)

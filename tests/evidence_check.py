@@ -113,10 +113,16 @@ def assert_still_evidence(image_path: Path, *numbers: str) -> None:
     assert not missing, f"{image_path.name}: {missing} not readable; is the picture painted over whole?"
 
 
+def pixels_of(image: Image.Image) -> list[tuple[int, int, int]]:
+    """An RGB image's pixels, row by row (``getdata`` is deprecated from Pillow 13 and gone in 14)."""
+    flattened = getattr(image, "get_flattened_data", None)
+    return list(flattened() if flattened else image.getdata())
+
+
 def red_pixels(path: Path) -> int:
     """How many pixels of an image are red: tests that write the buyer's data in pure red count what is left.
 
     Any red pixel in a masked picture is personal data in clear (JPEG blurs colours, hence the loose bounds).
     """
-    pixels: list[tuple[int, int, int]] = list(Image.open(path).convert("RGB").getdata())
+    pixels = pixels_of(Image.open(path).convert("RGB"))
     return sum(1 for r, g, b in pixels if r > 180 and g < 90 and b < 90)

@@ -19,7 +19,7 @@ from agent.core.settings import Settings
 from pages.posting_drawer import PostingDrawer
 from scenarios.change_tracking import ChangeJob, _shot
 from scenarios.portal import Portal
-from tests.evidence_check import red_pixels
+from tests.evidence_check import pixels_of, red_pixels
 
 #: The buyer's name and address in pure red: any red pixel left in the picture is personal data in clear.
 PAGE = """
@@ -38,7 +38,7 @@ PAGE = """
 
 
 def mask_share(image: Image.Image) -> float:
-    pixels: list[tuple[int, int, int]] = list(image.getdata())
+    pixels = pixels_of(image)
     return sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, MASK_COLOUR, strict=True)) <= 12) / len(pixels)
 
 
@@ -56,7 +56,8 @@ def test_the_buyer_named_without_a_label_should_be_painted_over_with_the_read_an
     read = PostingSnapshot(posting_number="1-1", buyer="Петров Пётр", address="Москва, Тверская 1")
     kept: list[str] = []
 
-    _shot(job, "1-1", "before", PostingDrawer(page, "1-1"), kept, read)
+    job.remember_buyer(read)
+    _shot(job, "1-1", "before", PostingDrawer(page, "1-1"), kept)
     _shot(job, "1-1", "error", None, kept)  # no read at hand: the last one's name still counts
 
     assert [Path(path).name for path in kept] == ["before.jpg", "error.jpg"]

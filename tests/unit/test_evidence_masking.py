@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from agent.core.evidence import MASK_COLOUR, Evidence, Masking, paint_over
 from agent.core.evidence_stamp import FONT_SIZE
+from tests.evidence_check import pixels_of
 
 CARD = """
 <body style="margin:0;background:#fff">
@@ -31,7 +32,7 @@ def picture(path: Path) -> Image.Image:
 
 
 def share_of(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> float:
-    pixels = list(image.getdata())
+    pixels = pixels_of(image)
     close = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True)))
     return close / len(pixels)
 

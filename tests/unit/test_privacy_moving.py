@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from agent.core.evidence import MASK_COLOUR, Evidence, Masking
 from pages.privacy import personal_data_boxes_and_dialog
-from tests.evidence_check import red_pixels
+from tests.evidence_check import pixels_of, red_pixels
 
 TITLE = "Отправление 1-1"
 #: The buyer's values in pure red: any red pixel left in the picture is personal data in clear.
@@ -126,5 +126,5 @@ def test_a_page_that_never_holds_still_should_be_covered_whole(page: Page, tmp_p
 
     image = Image.open(kept).convert("RGB")
     picture = image.crop((0, 0, image.width, image.height - (6 * 2 + 17 * 3)))  # without the caption band
-    pixels: list[tuple[int, int, int]] = list(picture.getdata())
+    pixels = pixels_of(picture)
     assert all(max(abs(a - b) for a, b in zip(p, MASK_COLOUR, strict=True)) <= 12 for p in pixels)
