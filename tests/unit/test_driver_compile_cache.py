@@ -1,0 +1,52 @@
+"""Playwright's driver keeps its compiled code between commands (Node's ``NODE_COMPILE_CACHE``).
+
+The real driver is started, in a process of its own, to show its Node fills the folder we name.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.core.browser import keep_driver_compile_cache
+
+START_DRIVER = "from playwright.sync_api import sync_playwright; sync_playwright().start().stop()"
+
+
+def test_the_driver_should_keep_its_compiled_code_in_the_users_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NODE_COMPILE_CACHE", "")  # unset, and restored after the test
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+
+    folder = keep_driver_compile_cache()
+
+    assert folder == tmp_path / "cache" / "ozon-rpa" / "node-compile-cache"
+    assert os.environ["NODE_COMPILE_CACHE"] == str(folder)
+    subprocess.run([sys.executable, "-c", START_DRIVER], check=True, timeout=60)  # inherits the environment
+    assert any(path.is_file() for path in folder.rglob("*")), "the driver's Node kept nothing there"
+
+
+def test_a_cache_folder_the_user_chose_should_be_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "mine"))
+
+    assert keep_driver_compile_cache() == tmp_path / "mine"
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
+
+
+def test_a_cache_folder_that_cannot_be_made_should_only_cost_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("NODE_COMPILE_CACHE", "")  # unset, and restored after the test
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the folder should go
+    monkeypatch.setenv("LOCALAPPDATA", str(blocker))
+
+    assert keep_driver_compile_cache() is None
+    assert not os.environ["NODE_COMPILE_CACHE"]
