@@ -72,7 +72,7 @@ class ChangeJob:
     confirm: Callable[[str, str, str], bool] | None = None
     #: Whether a trace is being recorded (from the first retry on: see ``_with_retries``).
     tracing: bool = False
-    #: The buyer's name and address as last read: painted over wherever they show, labelled or not.
+    #: The buyer's name and address as read (every read of this posting): painted over wherever they show.
     personal: tuple[str, ...] = ()
 
     @property
@@ -81,8 +81,12 @@ class ChangeJob:
         return self.portal.settings
 
     def remember_buyer(self, posting: PostingSnapshot) -> None:
-        """Keep the buyer's name and address as just read, for every picture after it (see ``personal``)."""
-        self.personal = tuple(text for text in (posting.buyer, posting.address) if text)
+        """Add the buyer's name and address as just read to ``personal``, for every picture after it.
+
+        Added, never replaced: a later read that misses them (a drawer half drawn) must not unmask them.
+        """
+        read = (text for text in (posting.buyer, posting.address) if text)
+        self.personal = tuple(dict.fromkeys((*self.personal, *read)))
 
 
 def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
