@@ -47,21 +47,19 @@ def test_change_pictures_should_paint_over_the_buyer_named_without_a_label(
     line = f"{truth['buyer_name']} · {truth['address']}"
     header = HEADER % repr(line)
 
-    def change() -> tuple[Outcome, list[str], int]:
+    def change() -> tuple[Outcome, list[Path], int]:
         from agent.runner import run_change, workbench
 
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             bench.context.add_init_script(header)
-            _, result = run_change(bench, ChangeRequest(posting_number=number, new_tracking=s10(13_000_090)))
+            run, result = run_change(bench, ChangeRequest(posting_number=number, new_tracking=s10(13_000_090)))
             # The control: the page really shows the red header (else the check below proves nothing).
             shown = bench.portal.page.evaluate("document.querySelectorAll('[data-unlabelled-buyer]').length")
-        return result.outcome, result.evidence, shown
+        return result.outcome, [agent_settings.runs_dir / run.id / name for name in result.evidence], shown
 
     outcome, evidence, shown = run_in_thread(change)
 
     assert outcome == Outcome.CHANGED
     assert shown >= 1
-    pictures = [agent_settings.runs_dir.glob(f"*/*/{Path(name).name}") for name in evidence if name.endswith(".jpg")]
-    paths = sorted(path for found in pictures for path in found)
-    assert [path.name for path in paths] == ["after.jpg", "before.jpg"]
-    assert [red_pixels(path) for path in paths] == [0, 0]
+    assert [path.name for path in evidence] == ["before.jpg", "after.jpg"]
+    assert [red_pixels(path) for path in evidence] == [0, 0]
