@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Route
 
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
@@ -185,3 +186,46 @@ def test_read_back_should_load_the_page_when_the_list_behind_the_drawer_does_not
     assert posting == before
     assert again.posting_number == number
     assert len(loads) == 1 and number in loads[0]  # one page load of the posting's own URL
+
+
+def test_change_should_end_failed_when_every_save_fails_and_the_read_after_them_fails_too(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # After the last failed save the agent reads the posting once more: a save whose answer was lost may have
+    # landed. When that read fails too (the portal went down), nothing shows a save landed: the posting ends
+    # `failed`, written to the journal, never left `pending` as if it had settled.
+    from agent.core.records import ChangeRequest, Outcome
+    from agent.runner import run_change, workbench
+
+    posting = sandbox.postings(editable=True, limit=30)[27]
+    number = posting["posting_number"]
+    sandbox.configure(fail_rate=1.0)
+    settings = agent_settings.model_copy(update={"retries": 1})
+    saves: list[str] = []
+    refused: list[str] = []
+
+    def page_loads_after_the_save_fail(route: Route) -> None:
+        if saves and route.request.resource_type == "document":
+            refused.append(route.request.url)
+            route.abort("connectionrefused")
+        else:
+            route.fallback()
+
+    def change() -> tuple[Outcome, str, str]:
+        with workbench(settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
+            page = bench.portal.page
+            page.on("request", lambda request: saves.append(request.url) if request.method != "GET" else None)
+            bench.context.route("**/*", page_loads_after_the_save_fail)
+            run, result = run_change(bench, ChangeRequest(posting_number=number, new_tracking=s10(13_000_091)))
+            [(journalled,)] = sqlite3.connect(settings.journal_path).execute(
+                "SELECT outcome FROM items WHERE run_id = ?", (run.id,)).fetchall()
+        return result.outcome, journalled, result.error or ""
+
+    outcome, journalled, error = run_in_thread(change)
+
+    assert len(saves) == 1, "the save was sent once (and refused by the portal)"
+    assert refused and number in refused[0], "the read after it was tried, and failed"
+    assert (outcome, journalled) == (Outcome.FAILED, "failed")
+    assert "503" in error, error
+    truth = sandbox.posting(number)
+    assert (truth["tracking_number"], truth["save_count"]) == (posting["tracking_number"], 0)
