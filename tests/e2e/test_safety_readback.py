@@ -6,12 +6,14 @@ another number (``other``: a portal bug, a race with another session).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Route
 
 from agent.core.records import PostingSnapshot
@@ -104,6 +106,12 @@ def test_change_should_count_a_save_whose_last_answer_was_lost_as_changed_after_
     assert (truth["tracking_number"], truth["save_requests"]) == (new, 1)
     [(outcome, old, error)] = journal_items(agent_settings)
     assert (outcome, old) == ("changed", posting["tracking_number"])
+    # Its evidence is the drawer as that read showed it, not the whole page.
+    with sqlite3.connect(agent_settings.journal_path) as db:
+        [(run_id, evidence)] = db.execute("SELECT run_id, evidence FROM items").fetchall()
+    [after] = [name for name in json.loads(evidence) if name.endswith("after.jpg")]
+    with Image.open(agent_settings.runs_dir / run_id / after) as picture:
+        assert picture.width < 800, "the drawer alone, not the whole page"
 
 
 def test_change_should_end_failed_naming_the_portals_answer_when_every_save_fails(
