@@ -237,3 +237,33 @@ def test_change_should_end_failed_when_every_save_fails_and_the_read_after_them_
     assert "503" in error, error
     truth = sandbox.posting(number)
     assert (truth["tracking_number"], truth["save_count"]) == (posting["tracking_number"], 0)
+
+
+def test_read_back_should_sign_in_again_with_a_page_load_when_the_session_lapses_during_the_reopen(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # The session ends between the save and its read-back: the app's own request about the posting is refused
+    # and the app goes to sign in. The read-back then opens the posting with a page load, which signs in
+    # again, and reads it from there; in-app read-backs stay on for the postings after it.
+    from agent.runner import workbench
+    from scenarios.find_posting import open_posting, reread_posting
+
+    number = sandbox.postings(editable=True, limit=30)[28]["posting_number"]
+    loads: list[str] = []
+
+    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot, bool]:
+        with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
+            portal = bench.portal
+            drawer, before = open_posting(portal, number)
+            sandbox.expire_sessions()
+            portal.page.on("request", lambda request: loads.append(request.url)
+                           if request.resource_type == "document" else None)
+            again, posting = reread_posting(portal, drawer, before.tracking_number)
+            return before, again, posting, portal.read_back.in_app
+
+    before, again, posting, in_app = run_in_thread(read_twice)
+
+    assert posting == before
+    assert again.posting_number == number
+    assert any(number in url for url in loads), "the posting was read with a page load"
+    assert in_app, "a lapsed session does not turn in-app read-backs off"
