@@ -17,6 +17,11 @@ from pages.labels_in_use import label_table
 SIGN_IN_URL = re.compile(r"/signin|id\.ozon\.ru")
 
 
+#: How long a control that did not show is given to turn out a lapsed session instead of drift: a single-page
+#: app whose request was refused may still be on its way to the sign-in page when the wait for the control ends.
+SIGN_IN_GRACE_MS = 1_500
+
+
 def signed_out(page: Page) -> bool:
     """Whether the page is on the sign-in pages: the portal (or its app, after an API call was refused) sent us
     there to sign in again."""
@@ -46,10 +51,20 @@ class PageObject:
         A single-page app whose API call is refused (the session lapsed) goes to sign-in on its own, after the
         page loaded: the control is missing because the page changed, and signing in again is the cure.
         """
-        if not self.on_sign_in_pages and signed_out(self.page):
+        if not self.on_sign_in_pages and self._going_to_sign_in():
             return SessionExpired(_("the session expired; run 'ozon-rpa login' (or --interactive)"))
         detail = str(err).splitlines()[0] if err else ""
         return UIDrift(type(self).__name__, label, self.lang, detail)
+
+    def _going_to_sign_in(self) -> bool:
+        """Whether the page is on the sign-in pages, or gets there within :data:`SIGN_IN_GRACE_MS`."""
+        if signed_out(self.page):
+            return True
+        try:
+            self.page.wait_for_url(SIGN_IN_URL, wait_until="commit", timeout=SIGN_IN_GRACE_MS)
+        except PlaywrightError:
+            return False
+        return True
 
     def _wait_visible(self, locator: Locator, label: str, timeout_ms: float | None = None) -> None:
         """Wait for a control; a time-out means the portal no longer shows it: UI drift."""

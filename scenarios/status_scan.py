@@ -22,7 +22,7 @@ from pages.postings_list import PostingsListPage
 from scenarios.find_posting import open_posting
 from scenarios.portal import Portal
 
-#: A list page is read again at most this many times when the session lapsed while reading it.
+#: A list page is read again at most this many times when reading it failed (a session lapsing meanwhile).
 PAGE_RETRIES = 1
 
 
@@ -72,9 +72,14 @@ def _read_page(portal: Portal, url: str, needs_drawer: Callable[[ListedPosting],
         except AbortRun:
             raise
         except (AgentError, PlaywrightError) as err:
-            # The page's own API calls got 401 and it went to sign-in: open the page again (signs in).
-            if attempt < PAGE_RETRIES and LoginPage(portal.page, portal.lang).is_current():
-                logger.info(_("session lapsed during the scan; signing in again"))
+            # A scan only reads: a page that failed is opened once more. Most often the page's own API calls got
+            # 401 and it went to sign-in, or was still on its way there when the read failed (the address not yet
+            # changed): opening it again signs in.
+            if attempt < PAGE_RETRIES:
+                if LoginPage(portal.page, portal.lang).is_current():
+                    logger.info(_("session lapsed during the scan; signing in again"))
+                else:
+                    logger.info(_("reading {url} failed: {why}", url=url, why=str(err).splitlines()[0]))
                 continue
             if isinstance(err, PlaywrightError):
                 raise PortalError(_("reading {url} failed: {why}", url=url, why=str(err).splitlines()[0])) from err

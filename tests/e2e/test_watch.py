@@ -131,7 +131,7 @@ def test_watch_every_should_keep_scanning_and_sign_in_again_when_the_session_exp
         watcher.join()
 
     assert result.exit_code == 1, result.output
-    assert [status for _, status in watch_runs(agent_settings)] == ["done", "done"]
+    assert [status for _, status in watch_runs(agent_settings)] == ["done", "done"], result.output
     first, second = scan_flags(agent_settings)
     assert first == second and first
     assert len(sandbox.http.get("/_sandbox/outbox").json()["messages"]) > codes_before, "it signed in again"
@@ -151,3 +151,35 @@ def test_watch_should_refuse_a_malformed_interval(cli: Callable[..., Any], agent
 
     assert result.exit_code == 2
     assert not Path(agent_settings.state_dir / "watch").exists()
+
+
+def test_a_scan_should_read_a_list_page_again_when_reading_it_failed_once(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # A scan only reads, so a list page whose read failed is opened once more rather than ending the scan. Here
+    # the portal never answers the page's first list request (the list keeps showing its loading text).
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import Route
+
+    from agent.runner import workbench
+    from scenarios.status_scan import scan_tabs
+    from tests.conftest import run_in_thread
+
+    held: list[Route] = []
+
+    def hold_the_first_list_request(route: Route) -> None:
+        if not held and urlparse(route.request.url).path == "/api/postings":
+            held.append(route)  # never answered
+        else:
+            route.fallback()
+
+    def scan() -> int:
+        with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
+            bench.context.route("**/api/postings**", hold_the_first_list_request)
+            return len(scan_tabs(bench.portal, ["awaiting_deliver"], lambda row: False).rows)
+
+    rows = run_in_thread(scan)
+
+    assert len(held) == 1, "the first list request was held"
+    assert rows == len(sandbox.postings(status="awaiting_deliver", limit=1000)) > 0
