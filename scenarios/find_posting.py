@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.core.errors import BusinessRuleError, PostingNotFound, SessionExpired
+from agent.core.errors import AgentError, BusinessRuleError, PostingNotFound, SessionExpired
 from agent.core.i18n import _
 from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
 from pages.posting_drawer import PostingDrawer
 from pages.postings_list import PostingsListPage
+from scenarios.fresh_answer import ask_again, best_question, holds, origin_of, questions_seen, tracking_fields
 from scenarios.portal import Portal
 
 MAX_MATCHES_SHOWN = 5
@@ -67,8 +69,33 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
         drawer.wait_loaded()
         return drawer
 
-    drawer = portal.open_until(url, loaded)  # a session lapsing right after the page load: signed in again
-    return drawer, drawer.read()
+    with questions_seen(portal.page, posting_number, origin_of(settings.base_url)) as seen:
+        drawer = portal.open_until(url, loaded)  # a session lapsing right after the page load: signed in again
+    posting = drawer.read()
+    portal.question = best_question(seen)  # what its app asked about it: the read-back can ask it again
+    _learn_tracking_fields(portal, posting)
+    return drawer, posting
+
+
+def _learn_tracking_fields(portal: Portal, posting: PostingSnapshot) -> None:
+    """Learn, once a run, which field of the portal's answers holds the number the drawer shows.
+
+    From the first posting opened with a number; its answer's body is read only then.
+    """
+    route, question = portal.read_back, portal.question
+    if route.tracking_fields or not route.ask_again or question is None or question.response is None:
+        return
+    if not posting.tracking_number:
+        return
+    try:
+        text = question.response.text()
+    except (PlaywrightError, UnicodeDecodeError):
+        return
+    route.tracking_fields = tracking_fields(text, posting.posting_number, posting.tracking_number)
+    if not route.tracking_fields:
+        route.ask_again = False  # its answers do not show the number as the drawer does: not asked again this run
+        logger.info(_("the portal's answer about a posting does not hold the number its drawer shows; reading "
+                      "back by reopening it"))
 
 
 #: How long an in-app reopen waits for the portal's answer before reading the posting with a page load.
@@ -87,17 +114,52 @@ def _names_posting(response: Response, posting_number: str) -> bool:
     return posting_number in response.url or posting_number in body
 
 
+def _asked_again(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[PostingDrawer, PostingSnapshot] | None:
+    """The read-back by asking the portal the app's own question again (``fresh_answer``), when it settles it.
+
+    Settled when the drawer shows ``expect`` and so does the portal's fresh answer, in the field that held the
+    number the drawer showed when a posting was opened: the drawer is then read as it is, without reopening it.
+    A refusal (sign-in wanted, blocked, throttled) is read with a page load, which deals with it. Anything else
+    (no question to ask, no answer, an answer that does not hold ``expect``) is left to the longer ways, which
+    read what the portal shows.
+    """
+    question, route, number = portal.question, portal.read_back, drawer.posting_number
+    if not route.ask_again or not route.tracking_fields or question is None or question.posting_number != number:
+        return None
+    try:
+        posting = drawer.read()
+    except (PlaywrightError, AgentError):
+        return None  # the drawer is being redrawn, or went: the longer ways read it
+    if posting.tracking_number != expect:
+        return None  # the drawer shows something else: the longer ways read what the portal shows
+    answer = ask_again(portal.page, question, REOPEN_ANSWER_MS)
+    if answer is None:
+        return None
+    if answer.status != 200:
+        return open_posting(portal, number)  # a sign-in, a block: the page load shows and deals with it
+    held = holds(answer.text, number, expect, route.tracking_fields)
+    if held is None:
+        route.ask_again = False  # answers this agent cannot read: not asked again this run
+        logger.info(_("the portal's answer about a posting does not name it once; reading back by reopening it"))
+    return (drawer, posting) if held else None
+
+
 def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[PostingDrawer, PostingSnapshot]:
     """Read a posting again from a fresh answer of the portal, inside the running app when it can.
 
-    As a person checks a change: close the drawer and open it again from the posting's row in the list behind
-    it. That is a new fetch of the posting, not the save dialog's echo, when (1) the app asked the portal about
-    this posting after the click (a request naming it) and (2) that answer and the drawer agree on whether it
-    holds ``expect`` (the number just saved). Otherwise (no row, no such request, an app that answers from its
-    own memory, or a drawer that disagrees with the answer) the posting is read with a full page load, as
-    :func:`open_posting` does; an app that answered from memory is read that way for the rest of the run.
+    First by asking the portal again the question its app asked when the posting was opened
+    (:func:`_asked_again`): nothing is rendered. When that does not settle it, as a person checks a change:
+    close the drawer and open it again from the posting's row in the list behind it. That is a new fetch of the
+    posting, not the save dialog's echo, when (1) the app asked the portal about this posting after the click (a
+    request naming it) and (2) that answer and the drawer agree on whether it holds ``expect`` (the number just
+    saved). Otherwise (no row, no such request, an app that answers from its own memory, or a drawer that
+    disagrees with the answer) the posting is read with a full page load, as :func:`open_posting` does; an app
+    that answered from memory is read that way for the rest of the run.
     """
     number = drawer.posting_number
+    asked = _asked_again(portal, drawer, expect)
+    if asked is not None:
+        return asked
     if not portal.read_back.in_app:
         return open_posting(portal, number)
     listing = PostingsListPage(portal.page, portal.lang)

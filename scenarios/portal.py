@@ -23,6 +23,7 @@ from agent.core.otp import CodeSource
 from agent.core.settings import Settings
 from pages.challenge import page_facts, wait_until_cleared
 from pages.login_page import LoginPage
+from scenarios.fresh_answer import FieldPath, PostingQuestion
 from scenarios.login import sign_in
 
 T = TypeVar("T")
@@ -44,6 +45,10 @@ class ReadBackRoute:
     """
 
     in_app: bool = True
+    #: Asking the portal again the question its app asked about the posting, until its answers prove unreadable ...
+    ask_again: bool = True
+    #: ... and where in them the tracking number is (learned from the first posting opened with one).
+    tracking_fields: tuple[FieldPath, ...] = ()
 
 
 class Portal:
@@ -61,6 +66,8 @@ class Portal:
         self.pause: Callable[[float], None] = time.sleep
         #: How postings are read back after a save; a bulk pool gives its workers one to share.
         self.read_back = ReadBackRoute()
+        #: The app's question about the posting opened last (``fresh_answer``), asked again by the read-back.
+        self.question: PostingQuestion | None = None
 
     def url(self, path: str) -> str:
         """An absolute URL on the portal."""

@@ -19,8 +19,10 @@ from playwright.sync_api import Route
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
 from pages.posting_drawer import PostingDrawer
+from scenarios.portal import ReadBackRoute
 from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
+from tests.e2e.test_readback_asking_again import posting_with_number
 
 pytestmark = pytest.mark.e2e
 
@@ -182,6 +184,7 @@ def test_read_back_should_load_the_page_when_the_list_behind_the_drawer_does_not
     def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot]:
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             portal = bench.portal
+            portal.read_back.ask_again = False  # the reopen's own fallback is what is tested here
             drawer, before = open_posting(portal, number)
             portal.page.evaluate("document.querySelectorAll('tbody tr').forEach(row => row.remove())")
             portal.page.on("request", lambda request: loads.append(request.url)
@@ -239,31 +242,35 @@ def test_change_should_end_failed_when_every_save_fails_and_the_read_after_them_
     assert (truth["tracking_number"], truth["save_count"]) == (posting["tracking_number"], 0)
 
 
-def test_read_back_should_sign_in_again_with_a_page_load_when_the_session_lapses_during_the_reopen(
-    sandbox: Oracle, agent_settings: Settings
+@pytest.mark.parametrize("ask_again", [True, False], ids=["asking-again", "reopening"])
+def test_read_back_should_sign_in_again_with_a_page_load_when_the_session_lapses_during_the_read_back(
+    sandbox: Oracle, agent_settings: Settings, ask_again: bool
 ) -> None:
-    # The session ends between the save and its read-back: the app's own request about the posting is refused
-    # and the app goes to sign in. The read-back then opens the posting with a page load, which signs in
-    # again, and reads it from there; in-app read-backs stay on for the postings after it.
+    # The session ends between the save and its read-back: the portal refuses the question asked again (401), or
+    # the app's own request about the posting when the drawer is reopened, and the app goes to sign in. The
+    # read-back then opens the posting with a page load, which signs in again, and reads it from there; the
+    # faster read-backs stay on for the postings after it.
     from agent.runner import workbench
     from scenarios.find_posting import open_posting, reread_posting
 
-    number = sandbox.postings(editable=True, limit=30)[28]["posting_number"]
+    number = posting_with_number(sandbox, 10 if ask_again else 11)["posting_number"]  # its field is learned
     loads: list[str] = []
 
-    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot, bool]:
+    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot, ReadBackRoute]:
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             portal = bench.portal
+            portal.read_back.ask_again = ask_again
             drawer, before = open_posting(portal, number)
             sandbox.expire_sessions()
             portal.page.on("request", lambda request: loads.append(request.url)
                            if request.resource_type == "document" else None)
             again, posting = reread_posting(portal, drawer, before.tracking_number)
-            return before, again, posting, portal.read_back.in_app
+            return before, again, posting, portal.read_back
 
-    before, again, posting, in_app = run_in_thread(read_twice)
+    before, again, posting, route = run_in_thread(read_twice)
 
     assert posting == before
     assert again.posting_number == number
     assert any(number in url for url in loads), "the posting was read with a page load"
-    assert in_app, "a lapsed session does not turn in-app read-backs off"
+    assert (route.in_app, route.ask_again) == (True, ask_again), "a lapsed session turns no read-back off"
+    assert bool(route.tracking_fields) == ask_again
