@@ -140,7 +140,8 @@ def _asked_again(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[Po
     held = holds(answer.text, number, expect, route.tracking_fields)
     if held is None:
         route.ask_again = False  # answers this agent cannot read: not asked again this run
-        logger.info(_("the portal's answer about a posting does not name it once; reading back by reopening it"))
+        logger.info(_("the portal's answer about a posting is not JSON naming it exactly once; reading back by "
+                      "reopening it"))
     return (drawer, posting) if held else None
 
 
