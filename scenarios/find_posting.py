@@ -137,6 +137,11 @@ def _asked_again(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[Po
         return None
     if answer.status != 200:
         return open_posting(portal, number)  # a sign-in, a block: the page load shows and deals with it
+    if not answer.from_portal:
+        route.ask_again = False  # the page's own code answers it (a cache): not asked again this run
+        logger.info(_("the page answers the question about a posting itself, not the portal; reading back by "
+                      "reopening it"))
+        return None
     held = holds(answer.text, number, expect, route.tracking_fields)
     if held is None:
         route.ask_again = False  # answers this agent cannot read: not asked again this run

@@ -9,7 +9,9 @@ it costs a fraction of a drawer reopened or a page reloaded; when the answer can
 the longer ways (``find_posting.reread_posting``).
 
 Only the page's own origin is asked, and only with ``GET``, a read by HTTP's own rules: a front end that reads
-with ``POST`` is read back the longer ways, because sending one of its requests again could be a write.
+with ``POST`` is read back the longer ways, because sending one of its requests again could be a write. And only
+an answer the network carried counts: the page's code can answer a ``fetch`` itself (a service worker's cache,
+or an app that wraps ``fetch`` and keeps the save's echo), and that is no fresh answer of the portal.
 """
 
 from __future__ import annotations
@@ -61,10 +63,17 @@ FieldPath = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Answer:
-    """The portal's answer to a question asked again."""
+    """The answer to a question asked again."""
 
     status: int
     text: str
+    #: Whether the network carried it (Playwright saw the portal's response, not one a service worker gave);
+    #: False when the page's own code answered, from whatever it keeps: then it proves nothing.
+    from_portal: bool = True
+
+
+class _Unanswered(Exception):
+    """The page's ``fetch`` gave no answer: no reply is awaited from the network either."""
 
 
 def question_of(response: Response, posting_number: str, origin: str) -> PostingQuestion | None:
@@ -116,14 +125,34 @@ def best_question(seen: list[PostingQuestion]) -> PostingQuestion | None:
 
 
 def ask_again(page: Page, question: PostingQuestion, timeout_ms: float) -> Answer | None:
-    """Send the question again from inside the page, past every cache; None when no answer came in time."""
+    """Send the question again from inside the page, past every cache; None when no answer came in time.
+
+    The answer is the page's; whether the portal gave it is read from the network, as Playwright sees it: a
+    response to this URL, not from a service worker. An answer with no such response (the page's code answered
+    from memory; found once the wait for the response runs out) or from a service worker is
+    ``from_portal=False``.
+    """
+    got: Any = None
+
+    def reply(response: Response) -> bool:
+        return response.url == question.url and response.request.method == "GET"
+
     try:
-        got = page.evaluate(_ASK, {"url": question.url, "headers": question.headers, "ms": timeout_ms})
+        with page.expect_response(reply, timeout=timeout_ms) as wire:
+            got = page.evaluate(_ASK, {"url": question.url, "headers": question.headers, "ms": timeout_ms})
+            if not isinstance(got, dict):
+                raise _Unanswered  # leaves without waiting for a response that is not coming
+        carried = wire.value
+    except _Unanswered:
+        return None
     except PlaywrightError:
-        return None
-    if not isinstance(got, dict):
-        return None
-    return Answer(int(got["status"]), str(got["text"]))
+        if not isinstance(got, dict):
+            return None
+        return Answer(int(got["status"]), str(got["text"]), from_portal=False)  # answered, but not by the network
+    answer = Answer(int(got["status"]), str(got["text"]))
+    if carried.from_service_worker or carried.status != answer.status:
+        return Answer(answer.status, answer.text, from_portal=False)
+    return answer
 
 
 def tracking_fields(text: str, posting_number: str, shown: str) -> tuple[FieldPath, ...]:

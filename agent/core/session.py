@@ -23,6 +23,9 @@ def new_context(browser: Browser, settings: Settings, *, fresh: bool = False, **
     options: dict[str, Any] = {
         "locale": PORTAL_LOCALE[settings.lang],
         "viewport": {"width": 1440, "height": 900},
+        # Every read must be the portal's answer: a service worker could answer from its cache (or keep a
+        # save's echo). Blocked, the page's requests all go to the network, where Playwright sees them.
+        "service_workers": "block",
         **extra,
     }
     state = settings.storage_state_path

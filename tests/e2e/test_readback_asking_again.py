@@ -43,11 +43,12 @@ def posting_with_number(sandbox: Oracle, index: int, number: bool = True) -> dic
 
 
 def save_then_read_back(agent_settings: Settings, number: str, new: str,
-                        during: str | None = None) -> ReadBack:
+                        during: str | None = None, page_script: str | None = None) -> ReadBack:
     """Open ``number``, save ``new`` through its dialog, then read it back with ``reread_posting``.
 
     ``during``: a JSON body, or an HTTP status as text, that the portal's first answer during the read-back is
-    replaced with (the answers after it are the portal's own).
+    replaced with (the answers after it are the portal's own). ``page_script``: run in every page the agent
+    loads, before the app.
     """
     from agent.runner import workbench
     from scenarios.find_posting import open_posting, reread_posting
@@ -56,6 +57,8 @@ def save_then_read_back(agent_settings: Settings, number: str, new: str,
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             portal: Portal = bench.portal
             page = portal.page
+            if page_script is not None:
+                page.add_init_script(page_script)
             drawer, _ = open_posting(portal, number)
             drawer.open_edit()
             dialog = TrackingDialog(page, portal.lang)
@@ -175,3 +178,88 @@ def test_read_back_should_load_the_page_when_the_portal_refuses_the_question(
     documents = [url for _, kind, url in read.sent if kind == "document"]
     assert len(documents) == 1 and number in documents[0], read.sent
     assert read.route.ask_again and read.route.in_app
+
+
+#: An app that keeps the save's answer (its echo of the new number) and answers later questions about the
+#: posting with it, without asking the portal: a cache inside the page's ``fetch``, as front ends with
+#: optimistic updates keep one. Gone with the page: a page load asks the portal.
+KEEPS_THE_ECHO = """(() => {
+  const network = window.fetch.bind(window);
+  const kept = new Map();
+  window.fetch = async (input, init = {}) => {
+    const url = new URL(typeof input === "string" ? input : input.url, location.href).href;
+    const method = (init.method || "GET").toUpperCase();
+    if (method === "GET" && kept.has(url)) {
+      return new Response(kept.get(url), {status: 200, headers: {"content-type": "application/json"}});
+    }
+    const answer = await network(input, init);
+    if (method !== "GET" && answer.ok && url.endsWith("/tracking")) {
+      kept.set(url.slice(0, -"/tracking".length), await answer.clone().text());
+    }
+    return answer;
+  };
+})();"""
+
+
+def test_read_back_should_not_take_an_answer_the_page_gave_itself_for_the_portals(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # The save is answered with success but the portal kept the old number. The page's own fetch answers the
+    # question asked again with the save's echo (the new number), and the drawer shows it too: only the network
+    # can tell that the portal was not asked. The read-back must read what the portal kept.
+    posting = posting_with_number(sandbox, 12)
+    number, new = posting["posting_number"], s10(13_000_112)
+    sandbox.configure(save_mismatch_rate=1.0, save_mismatch="drop")
+
+    read = save_then_read_back(agent_settings, number, new, page_script=KEEPS_THE_ECHO)
+
+    assert sandbox.posting(number)["tracking_number"] == posting["tracking_number"] != new
+    assert read.posting.tracking_number == posting["tracking_number"], "the page's echo taken for the portal's"
+    assert not read.route.ask_again, "a page that answers itself is not asked again in the run"
+
+
+#: A service worker that answers every question about postings itself, from what it keeps.
+CACHING_WORKER = """
+self.addEventListener("install", event => self.skipWaiting());
+self.addEventListener("activate", event => event.waitUntil(clients.claim()));
+self.addEventListener("fetch", event => {
+  if (event.request.url.includes("/api/postings/")) {
+    const kept = JSON.stringify({kept: "by the worker"});
+    event.respondWith(new Response(kept, {headers: {"content-type": "application/json"}}));
+  }
+});
+"""
+
+#: Register it, give it two seconds to take over the page, then ask about the posting as the app does.
+REGISTER_AND_ASK = """async (url) => {
+  await navigator.serviceWorker.register("/rpa-worker.js");
+  const later = ms => new Promise(done => setTimeout(() => done("not ready"), ms));
+  await Promise.race([navigator.serviceWorker.ready, later(2000)]);
+  if (!navigator.serviceWorker.controller) {
+    await Promise.race([new Promise(done => navigator.serviceWorker.oncontrollerchange = done), later(2000)]);
+  }
+  return await (await fetch(url)).text();
+}"""
+
+
+def test_the_agents_pages_should_let_no_service_worker_answer_for_the_portal(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # A service worker the portal's page registers could answer the app's questions (and the one the read-back
+    # asks again) from its cache. The agent's browser contexts block service workers: the portal answers.
+    from agent.runner import workbench
+
+    number = posting_with_number(sandbox, 13)["posting_number"]
+
+    def run() -> str:
+        with workbench(agent_settings) as bench:
+            page = bench.portal.page
+            page.context.route("**/rpa-worker.js",
+                               lambda route: route.fulfill(body=CACHING_WORKER, content_type="text/javascript"))
+            page.goto(agent_settings.base_url)
+            return str(page.evaluate(REGISTER_AND_ASK, f"/api/postings/{number}"))
+
+    answer = run_in_thread(run)
+
+    assert "by the worker" not in answer
+    assert json.loads(answer)["posting"]["posting_number"] == number
