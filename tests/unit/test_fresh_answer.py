@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, Route
 
-from scenarios.fresh_answer import PostingQuestion, best_question, holds, question_of, tracking_fields
+from scenarios.fresh_answer import (
+    Answer,
+    PostingQuestion,
+    ask_again,
+    best_question,
+    holds,
+    question_of,
+    tracking_fields,
+)
 
 N, T = "0123456789-0001-1", "RR123456785CN"
 ORIGIN = "https://seller.ozon.ru"
@@ -160,3 +169,77 @@ def test_best_question_should_prefer_the_postings_own_resource_then_the_latest()
     assert best_question([listed]) == listed
     assert best_question([own_1, listed]) == own_1
     assert best_question([own_1, listed, own_2]) == own_2
+
+
+# ask_again, in Chromium, against a portal served by routes on localhost (a secure origin: service workers run).
+PORTAL = "http://localhost:8931"
+POSTING_URL = f"{PORTAL}/api/postings/1-1"
+PORTAL_ANSWER = json.dumps({"posting": {"posting_number": "1-1", "tracking_number": "RA000000001RU"}})
+
+
+def portal_page(page: Page, script: str = "") -> PostingQuestion:
+    """A page of the portal whose app asks about posting 1-1; the question as the agent would keep it."""
+
+    def answer(route: Route) -> None:
+        if route.request.url.endswith("/worker.js"):
+            route.fulfill(status=200, content_type="text/javascript", body=CACHING_WORKER)
+        elif route.request.url == POSTING_URL:
+            route.fulfill(status=200, content_type="application/json", body=PORTAL_ANSWER)
+        else:
+            route.fulfill(status=200, content_type="text/html", body=f"<h1>Отправления</h1><script>{script}</script>")
+
+    page.context.route(f"{PORTAL}/**", answer)
+    page.goto(f"{PORTAL}/app/postings")
+    return PostingQuestion("1-1", POSTING_URL, {"accept": "application/json"}, own=True)
+
+
+#: The page's own fetch answers questions about postings from what it keeps.
+KEEPING_FETCH = """const network = window.fetch.bind(window);
+window.fetch = (input, init) => String(input).includes("/api/postings/")
+  ? Promise.resolve(new Response('{"kept": "by the page"}', {status: 200}))
+  : network(input, init);"""
+
+#: A service worker that answers questions about postings from what it keeps.
+CACHING_WORKER = """self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", event => event.waitUntil(clients.claim()));
+self.addEventListener("fetch", event => {
+  if (event.request.url.includes("/api/postings/")) event.respondWith(new Response('{"kept": "by the worker"}'));
+});"""
+
+
+def test_ask_again_should_take_an_answer_the_network_carried_as_the_portals(page: Page) -> None:
+    question = portal_page(page)
+
+    answer = ask_again(page, question, timeout_ms=5_000)
+
+    assert answer == Answer(200, PORTAL_ANSWER, from_portal=True)
+
+
+def test_ask_again_should_not_take_an_answer_the_pages_own_fetch_gave_for_the_portals(page: Page) -> None:
+    question = portal_page(page, KEEPING_FETCH)
+
+    answer = ask_again(page, question, timeout_ms=1_000)
+
+    assert answer == Answer(200, '{"kept": "by the page"}', from_portal=False)
+
+
+def test_ask_again_should_not_take_a_service_workers_answer_for_the_portals(page: Page) -> None:
+    question = portal_page(page)
+    page.evaluate("""async () => {
+      await navigator.serviceWorker.register("/worker.js");
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise(done => navigator.serviceWorker.addEventListener("controllerchange", done));
+      }
+    }""")
+
+    answer = ask_again(page, question, timeout_ms=5_000)
+
+    assert answer == Answer(200, '{"kept": "by the worker"}', from_portal=False)
+
+
+def test_ask_again_should_give_nothing_when_no_answer_comes(page: Page) -> None:
+    question = portal_page(page)
+    page.context.route(POSTING_URL, lambda route: route.abort())
+
+    assert ask_again(page, question, timeout_ms=5_000) is None
