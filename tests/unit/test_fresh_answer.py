@@ -193,11 +193,14 @@ def portal_page(page: Page, script: str = "") -> PostingQuestion:
     return PostingQuestion("1-1", POSTING_URL, {"accept": "application/json"}, own=True)
 
 
-#: The page's own fetch answers questions about postings from what it keeps.
+#: The page's own fetch answers questions about postings from what it keeps (and meanwhile the app reads
+#: something else from the portal: a response on the network, but not to the question).
 KEEPING_FETCH = """const network = window.fetch.bind(window);
-window.fetch = (input, init) => String(input).includes("/api/postings/")
-  ? Promise.resolve(new Response('{"kept": "by the page"}', {status: 200}))
-  : network(input, init);"""
+window.fetch = (input, init) => {
+  if (!String(input).includes("/api/postings/")) return network(input, init);
+  network("/api/notifications");
+  return Promise.resolve(new Response('{"kept": "by the page"}', {status: 200}));
+};"""
 
 #: A service worker that answers questions about postings from what it keeps.
 CACHING_WORKER = """self.addEventListener("install", () => self.skipWaiting());
