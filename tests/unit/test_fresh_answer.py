@@ -140,6 +140,15 @@ def test_question_of_should_keep_the_apps_own_headers_and_never_the_cookie() -> 
     assert "x-o3-app-name" not in repr(question), "its headers (a token, maybe) stay out of logs"
 
 
+@pytest.mark.parametrize("kind", ["fetch", "xhr"])
+def test_question_of_should_keep_a_question_the_app_asked_with_fetch_or_xhr(kind: str) -> None:
+    response = FakeResponse(f"{ORIGIN}/api/postings/{N}", request=FakeRequest(resource_type=kind))
+
+    question = question_of(response, N, ORIGIN)  # type: ignore[arg-type]
+
+    assert question is not None and question.url == f"{ORIGIN}/api/postings/{N}"
+
+
 def test_question_of_should_tell_a_list_filtered_to_the_posting_from_its_own_resource() -> None:
     response = FakeResponse(f"https://seller.ozon.ru/api/postings?postingNumber={N}&page=1")
 
@@ -184,13 +193,16 @@ def portal_page(page: Page, script: str = "") -> PostingQuestion:
         if route.request.url.endswith("/worker.js"):
             route.fulfill(status=200, content_type="text/javascript", body=CACHING_WORKER)
         elif route.request.url == POSTING_URL:
-            route.fulfill(status=200, content_type="application/json", body=PORTAL_ANSWER)
+            # The portal answers only what the app asks with its own headers (a client name, a company).
+            known = route.request.headers.get("x-o3-app-name") == "seller-ui"
+            route.fulfill(status=200 if known else 400, content_type="application/json", body=PORTAL_ANSWER)
         else:
             route.fulfill(status=200, content_type="text/html", body=f"<h1>Отправления</h1><script>{script}</script>")
 
     page.context.route(f"{PORTAL}/**", answer)
     page.goto(f"{PORTAL}/app/postings")
-    return PostingQuestion("1-1", POSTING_URL, {"accept": "application/json"}, own=True)
+    return PostingQuestion("1-1", POSTING_URL, {"accept": "application/json", "x-o3-app-name": "seller-ui"},
+                           own=True)
 
 
 #: The page's own fetch answers questions about postings from what it keeps (and meanwhile the app reads
