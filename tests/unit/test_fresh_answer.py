@@ -116,7 +116,8 @@ class FakeRequest:
     resource_type: str = "fetch"
     headers: dict[str, str] = field(default_factory=lambda: {
         "accept": "application/json", "x-o3-app-name": "seller-ui", "cookie": "__Secure-access-token=secret",
-        "user-agent": "Chromium", "referer": "https://seller.ozon.ru/", "sec-fetch-mode": "cors"})
+        "user-agent": "Chromium", "referer": "https://seller.ozon.ru/", "sec-fetch-mode": "cors",
+        ":authority": "seller.ozon.ru"})
 
 
 @dataclass
@@ -162,9 +163,10 @@ def test_question_of_should_tell_a_list_filtered_to_the_posting_from_its_own_res
     FakeResponse(f"{ORIGIN}/api/postings/{N}", request=FakeRequest(resource_type="document")),
     FakeResponse(f"{ORIGIN}/api/postings/{N}", status=404),
     FakeResponse(f"{ORIGIN}/api/postings/{N}", headers={"content-type": "text/html"}),
+    FakeResponse(f"{ORIGIN}/api/postings/{N}", headers={}),
     FakeResponse(f"{ORIGIN}/api/postings/0000000000-0000-1"),
     FakeResponse(f"https://api.example.com/postings/{N}"),  # another host: the page's cookies stay home
-], ids=["post", "page-load", "not-found", "not-json", "another-posting", "another-host"])
+], ids=["post", "page-load", "not-found", "not-json", "no-content-type", "another-posting", "another-host"])
 def test_question_of_should_keep_only_json_answers_to_the_apps_gets_about_the_posting(response: FakeResponse) -> None:
     assert question_of(response, N, ORIGIN) is None  # type: ignore[arg-type]
 
