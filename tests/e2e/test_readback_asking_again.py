@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Request
+from playwright.sync_api import Request, Route
 
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
@@ -263,3 +263,43 @@ def test_the_agents_pages_should_let_no_service_worker_answer_for_the_portal(
 
     assert "by the worker" not in answer
     assert json.loads(answer)["posting"]["posting_number"] == number
+
+
+def test_read_back_should_go_the_longer_way_for_a_posting_whose_question_was_not_seen(
+    sandbox: Oracle, agent_settings: Settings
+) -> None:
+    # The app's answer about a posting is not labelled JSON (as a front end may answer), so no question about it is
+    # kept: before the tracking field is learned, and after it was learned from another posting. Its read-back
+    # reopens the drawer, and the shortcut stays on for the postings that have a question.
+    from agent.runner import workbench
+    from scenarios.find_posting import open_posting, reread_posting
+
+    unlabelled = posting_with_number(sandbox, 14)["posting_number"]
+    learned_from = posting_with_number(sandbox, 15)["posting_number"]
+    new = s10(13_000_114)
+
+    def unlabel(route: Route) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, headers={**answer.headers, "content-type": "text/plain"})
+
+    def run() -> tuple[PostingSnapshot, ReadBackRoute]:
+        with workbench(agent_settings) as bench:
+            portal: Portal = bench.portal
+            page = portal.page
+            page.route(lambda url: "/api/postings" in url and unlabelled in url and "/tracking" not in url, unlabel)
+            open_posting(portal, unlabelled)  # nothing to learn from
+            open_posting(portal, learned_from)  # learned here
+            drawer, _ = open_posting(portal, unlabelled)
+            assert portal.question is None
+            drawer.open_edit()
+            dialog = TrackingDialog(page, portal.lang)
+            dialog.fill(new)
+            assert dialog.save(10_000).ok
+            again, posting = reread_posting(portal, drawer, new)
+            assert again is not drawer, "read from the reopened drawer"
+            return posting, portal.read_back
+
+    posting, route = run_in_thread(run)
+
+    assert posting.tracking_number == new == sandbox.posting(unlabelled)["tracking_number"]
+    assert route == ReadBackRoute(in_app=True, ask_again=True, tracking_fields=(("tracking_number",),))
