@@ -9,6 +9,7 @@ ways (the drawer reopened, or the page loaded again). Runs on every front end in
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,8 @@ class ReadBack:
     same_drawer: bool
     drawer_stayed_open: bool
     route: ReadBackRoute
+    #: Whether a question about the posting had been kept when it was opened.
+    had_question: bool
     #: (method, resource type, URL) of each request sent during the read-back.
     sent: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -42,13 +45,13 @@ def posting_with_number(sandbox: Oracle, index: int, number: bool = True) -> dic
     return [p for p in sandbox.postings(editable=True, limit=200) if bool(p["tracking_number"]) == number][index]
 
 
-def save_then_read_back(agent_settings: Settings, number: str, new: str,
-                        during: str | None = None, page_script: str | None = None) -> ReadBack:
+def save_then_read_back(agent_settings: Settings, number: str, new: str, during: str | None = None,
+                        page_script: str | None = None, first: Callable[[Portal], Any] | None = None) -> ReadBack:
     """Open ``number``, save ``new`` through its dialog, then read it back with ``reread_posting``.
 
     ``during``: a JSON body, or an HTTP status as text, that the portal's first answer during the read-back is
     replaced with (the answers after it are the portal's own). ``page_script``: run in every page the agent
-    loads, before the app.
+    loads, before the app. ``first``: done with the portal before the posting is opened.
     """
     from agent.runner import workbench
     from scenarios.find_posting import open_posting, reread_posting
@@ -59,7 +62,10 @@ def save_then_read_back(agent_settings: Settings, number: str, new: str,
             page = portal.page
             if page_script is not None:
                 page.add_init_script(page_script)
+            if first is not None:
+                first(portal)
             drawer, _ = open_posting(portal, number)
+            had_question = portal.question is not None
             drawer.open_edit()
             dialog = TrackingDialog(page, portal.lang)
             dialog.fill(new)
@@ -77,7 +83,7 @@ def save_then_read_back(agent_settings: Settings, number: str, new: str,
             page.on("request", on_request)
             again, posting = reread_posting(portal, drawer, new)
             page.remove_listener("request", on_request)
-            return ReadBack(posting, again is drawer, drawer.root.is_visible(), portal.read_back, sent)
+            return ReadBack(posting, again is drawer, drawer.root.is_visible(), portal.read_back, had_question, sent)
 
     return run_in_thread(run)
 
@@ -271,8 +277,7 @@ def test_read_back_should_go_the_longer_way_for_a_posting_whose_question_was_not
     # The app's answer about a posting is not labelled JSON (as a front end may answer), so no question about it is
     # kept: before the tracking field is learned, and after it was learned from another posting. Its read-back
     # reopens the drawer, and the shortcut stays on for the postings that have a question.
-    from agent.runner import workbench
-    from scenarios.find_posting import open_posting, reread_posting
+    from scenarios.find_posting import open_posting
 
     unlabelled = posting_with_number(sandbox, 14)["posting_number"]
     learned_from = posting_with_number(sandbox, 15)["posting_number"]
@@ -282,24 +287,15 @@ def test_read_back_should_go_the_longer_way_for_a_posting_whose_question_was_not
         answer = route.fetch()
         route.fulfill(response=answer, headers={**answer.headers, "content-type": "text/plain"})
 
-    def run() -> tuple[PostingSnapshot, ReadBackRoute]:
-        with workbench(agent_settings) as bench:
-            portal: Portal = bench.portal
-            page = portal.page
-            page.route(lambda url: "/api/postings" in url and unlabelled in url and "/tracking" not in url, unlabel)
-            open_posting(portal, unlabelled)  # nothing to learn from
-            open_posting(portal, learned_from)  # learned here
-            drawer, _ = open_posting(portal, unlabelled)
-            assert portal.question is None
-            drawer.open_edit()
-            dialog = TrackingDialog(page, portal.lang)
-            dialog.fill(new)
-            assert dialog.save(10_000).ok
-            again, posting = reread_posting(portal, drawer, new)
-            assert again is not drawer, "read from the reopened drawer"
-            return posting, portal.read_back
+    def first(portal: Portal) -> None:
+        portal.page.route(lambda url: "/api/postings" in url and unlabelled in url and "/tracking" not in url,
+                          unlabel)
+        open_posting(portal, unlabelled)  # nothing to learn from
+        open_posting(portal, learned_from)  # learned here
 
-    posting, route = run_in_thread(run)
+    read = save_then_read_back(agent_settings, unlabelled, new, first=first)
 
-    assert posting.tracking_number == new == sandbox.posting(unlabelled)["tracking_number"]
-    assert route == ReadBackRoute(in_app=True, ask_again=True, tracking_fields=(("tracking_number",),))
+    assert not read.had_question
+    assert read.posting.tracking_number == new == sandbox.posting(unlabelled)["tracking_number"]
+    assert not read.same_drawer, "read from the reopened drawer"
+    assert read.route == ReadBackRoute(in_app=True, ask_again=True, tracking_fields=(("tracking_number",),))
