@@ -133,6 +133,7 @@ def ask_again(page: Page, question: PostingQuestion, timeout_ms: float) -> Answe
     ``from_portal=False``.
     """
     got: Any = None
+    carried: Response | None = None
 
     def reply(response: Response) -> bool:
         return response.url == question.url and response.request.method == "GET"
@@ -147,12 +148,11 @@ def ask_again(page: Page, question: PostingQuestion, timeout_ms: float) -> Answe
         return None
     except PlaywrightError:
         if not isinstance(got, dict):
-            return None
-        return Answer(int(got["status"]), str(got["text"]), from_portal=False)  # answered, but not by the network
-    answer = Answer(int(got["status"]), str(got["text"]))
-    if carried.from_service_worker or carried.status != answer.status:
-        return Answer(answer.status, answer.text, from_portal=False)
-    return answer
+            return None  # the page went away while asking
+        # else the page answered, but no response came on the network in time
+    status = int(got["status"])
+    by_portal = carried is not None and not carried.from_service_worker and carried.status == status
+    return Answer(status, str(got["text"]), from_portal=by_portal)
 
 
 def tracking_fields(text: str, posting_number: str, shown: str) -> tuple[FieldPath, ...]:
