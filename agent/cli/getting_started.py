@@ -31,8 +31,9 @@ def sandbox(
     antibot_rate: Annotated[float, typer.Option(help="Share of page loads answered by the challenge.")] = 0.0,
     list_delay_ms: Annotated[int, typer.Option(help="Extra delay of the orders list.")] = 0,
     chat_subscription: Annotated[bool, typer.Option(help="The account has the chat subscription.")] = True,
-    skin: Annotated[Literal["classic", "modern"],
-                    typer.Option(help="Front end: classic, or modern (a production-UI-kit DOM).")] = "classic",
+    skin: Annotated[Literal["classic", "modern", "inline"],
+                    typer.Option(help="Front end: classic, modern (a production-UI-kit DOM), or inline (details as a "
+                                      "page section, the number edited in place).")] = "classic",
 ) -> None:
     """Serve the sandbox back-office (the default target of every command and test)."""
     from fixtures.sandbox.config import SandboxConfig
