@@ -83,12 +83,11 @@ class TrackingEditor(PageObject):
     def _shape_arg(self) -> dict[str, object]:
         return self.details.region_arg(before=self.details.inputs_before)
 
-    def wait_open(self) -> None:
-        """Wait for the editor to show its text input, and find out where it is.
+    def wait_shown(self) -> None:
+        """Wait for a text input to show up where the edit control opened the editor, and find out where.
 
         Raises:
-            UIDrift: nothing with a text input showed up (the edit control opens something else, or nothing), or
-                the editor shows no input for the number or no Save.
+            UIDrift: nothing with a text input showed up (the edit control opens something else, or nothing).
         """
         try:
             shape = self.page.wait_for_function(_EDITOR_SHAPE, arg=self._shape_arg(),
@@ -98,6 +97,14 @@ class TrackingEditor(PageObject):
         if shape != self.shape:
             self.shape = shape
             self._build(self._root_of(shape))
+
+    def wait_open(self) -> None:
+        """Wait for the editor (:meth:`wait_shown`) and its input for the number and its Save.
+
+        Raises:
+            UIDrift: no editor showed up, or it shows no input for the number or no Save.
+        """
+        self.wait_shown()
         self.number = self.resolve(self._find, self.number_control)
         self.save_button = self.resolve(self._find, self.save_control)
 

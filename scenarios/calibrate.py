@@ -118,16 +118,14 @@ def _open_details(portal: Portal, posting: str, result: Calibration, person: Per
 
 
 def _try_editor(details: PostingDetails) -> TrackingEditor | None:
-    """Click the edit control for real (the agent must see what it opens); the editor, or None when no text input
-    for the number showed up."""
+    """Click the edit control for real (the agent must see what it opens); the editor (its controls still to be
+    found), or None when no text input showed up."""
     details.open_edit()
     editor = TrackingEditor(details)
     try:
-        editor.wait_open()
-    except UIDrift as drift:
-        if drift.page_object == "TrackingEditor" and drift.label == details.labels.tracking_input:
-            return None
-        raise
+        editor.wait_shown()
+    except UIDrift:
+        return None
     return editor
 
 
@@ -182,9 +180,9 @@ def calibrate(portal: Portal, posting: str, profile: Path, person: Person | None
     shape["editor"] = editor.shape
     if _teach(page, editor, EDITOR_CONTROLS, result, person, timeout_ms):
         editor = TrackingEditor(details)
-        editor.wait_open()
+        editor.wait_shown()
     editor.cancel()  # read-only: never Save
-    if result.asked:  # the profile records the shape the person's portal has
+    if result.labels or result.locators:  # the profile written records the shape the person's portal has
         result.shape = {k: v for k, v in shape.items() if v}
         update_profile(profile, {}, {}, result.shape)
     result.check = check_ui(portal, settings.state_dir / "calibrate", posting)

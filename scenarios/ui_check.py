@@ -179,13 +179,13 @@ def _check_editor(report: UICheckReport, details: PostingDetails, shots: Path | 
     try:
         details.open_edit()
         editor = TrackingEditor(details, CHECK_TIMEOUT_MS)
-        editor.wait_open()
+        editor.wait_shown()
     except UIDrift as drift:
-        if drift.page_object == "TrackingEditor" and drift.label == lb.tracking_input:
+        if drift.page_object == "TrackingEditor":
             report.not_checked.append(_(
-                "the tracking editor: after a click on «{edit}» no text input for the number showed up (looked for "
-                "one in the details, in a dialog, or on a page replacing them)", edit=lb.edit_tracking))
-        _drift(report, drift, details if drift.page_object == "PostingDetails" else editor, shots)
+                "the tracking editor: after a click on «{edit}» no text input showed up (looked for one in the "
+                "details, in a dialog, or on a page replacing them)", edit=lb.edit_tracking))
+        _drift(report, drift, details, shots)
         return
     except (AgentError, PlaywrightError) as err:
         report.not_checked.append(_("the tracking editor: {why}", why=err))

@@ -7,6 +7,7 @@ The agent itself runs its own Playwright; inside pytest it does so in a worker t
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import zlib
@@ -133,11 +134,14 @@ class Oracle:
     def __init__(self, url: str) -> None:
         self.url = url
         self.http = httpx.Client(base_url=url, timeout=30)
+        #: The front end shown (the last ``reset`` chose it).
+        self.skin = "classic"
 
     def reset(self, skin: str = "classic") -> None:
         """Re-seed the data, restore every knob and label, and show the front end ``skin``."""
         self.http.post("/_sandbox/reset").raise_for_status()
         self.configure(**DEFAULT_KNOBS, skin=skin)
+        self.skin = skin
 
     def configure(self, **knobs: Any) -> dict[str, Any]:
         """Change knobs at run time."""
@@ -212,6 +216,18 @@ def agent_settings(sandbox: Oracle, tmp_path: Path, signed_in_state: Path) -> Se
                     timeout_ms=10_000, portal_profile=profile_of(sandbox.skin), _env_file=None)
 
 
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment of an ``ozon-rpa`` process against the test's sandbox: this one's, without any ``OZON_RPA_*``
+    of the machine, plus the settings that matter (the front end's portal profile included)."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")}
+    env = {**keep, "OZON_RPA_BASE_URL": settings.base_url, "OZON_RPA_STATE_DIR": str(settings.state_dir),
+           "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": str(settings.retry_backoff_s),
+           "PYTHONUNBUFFERED": "1"}
+    if settings.portal_profile is not None:
+        env["OZON_RPA_PORTAL_PROFILE"] = str(settings.portal_profile)
+    return env
+
+
 def run_in_thread(fn: Callable[[], T]) -> T:
     """Run ``fn`` in a fresh thread (own Playwright) and return its result or raise its error."""
     box: dict[str, Any] = {}
@@ -239,7 +255,7 @@ def cli(agent_settings: Settings) -> Callable[..., Any]:
     if agent_settings.portal_profile is not None:
         env["OZON_RPA_PORTAL_PROFILE"] = str(agent_settings.portal_profile)
 
-    def invoke(*args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Any:
+    def invoke(*args: str, env_extra: dict[str, str | None] | None = None, input: str | None = None) -> Any:
         from agent.cli.app import app
 
         return run_in_thread(lambda: runner.invoke(app, list(args), env={**env, **(env_extra or {})}, input=input))

@@ -9,7 +9,6 @@ Forms (sandbox knob ``antibot_form``): ``challenge`` (title "Antibot Challenge P
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from agent.core.settings import Settings
 from pages.challenge import challenge_shown
-from tests.conftest import Oracle
+from tests.conftest import Oracle, process_env
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
@@ -94,9 +93,7 @@ def test_change_should_stop_at_the_first_403_or_429_page_load_without_retrying(
 
 @pytest.fixture
 def agent_env(agent_settings: Settings) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")}
-    return {**keep, "OZON_RPA_BASE_URL": agent_settings.base_url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
-            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "PYTHONUNBUFFERED": "1"}
+    return process_env(agent_settings)
 
 
 def rows_file(sandbox: Oracle, tmp_path: Path, serial: int) -> tuple[Path, list[list[str]]]:

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from agent.core.settings import Settings
-from tests.conftest import Oracle
+from tests.conftest import Oracle, process_env
 from tests.e2e.test_change import s10
 
 pytestmark = pytest.mark.e2e
@@ -236,9 +236,7 @@ def test_circuit_breaker_should_stop_the_run_resumably_after_failures_in_a_row(
 @pytest.fixture
 def agent_env(agent_settings: Settings) -> dict[str, str]:
     """Environment for ``python -m agent`` against the test's sandbox."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")}
-    return {**keep, "OZON_RPA_BASE_URL": agent_settings.base_url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
-            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "PYTHONUNBUFFERED": "1"}
+    return process_env(agent_settings)
 
 
 @pytest.fixture

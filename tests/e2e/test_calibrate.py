@@ -21,7 +21,8 @@ from scenarios.calibrate import Calibration, calibrate
 from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
 
-pytestmark = pytest.mark.e2e
+# Renamed labels on a drawer and its dialog, taught by clicks (a portal of another shape: tests/e2e/test_shapes.py).
+pytestmark = [pytest.mark.e2e, pytest.mark.skins("modern")]
 
 #: The sandbox's i18n key -> (the label name in pages/labels.py, what the "portal" now shows).
 RENAMED = {"drawer.edit_tracking": ("edit_tracking", "Редактировать трек"),
@@ -71,7 +72,8 @@ def test_calibrate_should_learn_every_renamed_control_from_a_persons_clicks_and_
 
     assert asked == ["edit_tracking", "tracking_input", "save"]
     learnt = tomllib.loads(profile.read_text(encoding="utf-8"))
-    assert learnt == {"labels": {"ru": {name: text for name, text in RENAMED.values()}}}
+    assert learnt == {"labels": {"ru": {name: text for name, text in RENAMED.values()}},
+                      "shape": {"details": "drawer", "editor": "dialog"}}  # what the person's portal showed
     assert result.check is not None and result.check.ok, result.check
     after = sandbox.posting(number)
     assert (after["tracking_number"], after["save_count"]) == (before["tracking_number"], before["save_count"]), \

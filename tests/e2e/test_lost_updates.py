@@ -7,7 +7,6 @@ same portal, who changes the number in the tracking dialog the way anyone would.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from playwright.sync_api import Page, expect
 from agent.core.settings import Settings
 from pages.posting_details import PostingDetails
 from pages.tracking_editor import TrackingEditor
-from tests.conftest import Oracle
+from tests.conftest import Oracle, process_env
 from tests.e2e.test_bulk import REPO, results_of, write_rows
 from tests.e2e.test_change import s10
 
@@ -151,9 +150,7 @@ def test_a_raw_file_applied_with_yes_should_expect_what_its_on_the_spot_plan_rea
     postings = sandbox.postings(editable=True, limit=2)
     rows = [[p["posting_number"], s10(13_800_000 + i)] for i, p in enumerate(postings)]
     source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number"], rows, "utf-8")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OZON_RPA_")},
-           "OZON_RPA_BASE_URL": sandbox.url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
-           "OZON_RPA_OTP_SOURCE": "sandbox", "PYTHONUNBUFFERED": "1"}
+    env = process_env(agent_settings)
     agent = subprocess.Popen([sys.executable, "-m", "agent", "bulk", "apply", str(source), "--yes", "--workers", "1",
                               "--confirm", "each"], cwd=REPO, env=env, text=True, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)

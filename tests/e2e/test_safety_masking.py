@@ -17,6 +17,7 @@ from playwright.sync_api import Browser
 
 from agent.core.session import new_context
 from agent.core.settings import Settings
+from pages.posting_details import PostingDetails
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data, assert_still_evidence
@@ -33,15 +34,16 @@ def evidence_of(settings: Settings) -> dict[str, Path]:
 
 
 def unmasked_shot(browser: Browser, settings: Settings, number: str, path: Path, *, drawer_only: bool) -> Path:
-    """What the agent saw, without masks: the posting's drawer open over its list, as the agent opens it."""
+    """What the agent saw, without masks: the posting's details (a drawer over its list, a page section), as the
+    agent opens them."""
     context = new_context(browser, settings)
     try:
         page = context.new_page()
         page.goto(f"{settings.base_url}{settings.postings_path}?postingNumber={number}&postingDetails={number}")
-        drawer = page.get_by_role("dialog").filter(has_text=number)
-        drawer.get_by_text(number).first.wait_for()
+        details = PostingDetails(page, number, settings.lang)
+        details.wait_loaded()
         page.wait_for_load_state("networkidle")
-        clip = drawer.bounding_box() if drawer_only else None
+        clip = details.root.bounding_box() if drawer_only else None
         page.screenshot(path=str(path), type="jpeg", quality=80, scale="css", animations="disabled", clip=clip)
     finally:
         context.close()

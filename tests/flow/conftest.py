@@ -30,9 +30,10 @@ from playwright.sync_api import Browser, Page
 from agent.core.otp import CodeSource, sandbox_code_source
 from agent.core.settings import Settings
 from pages.postings_list import PostingsListPage
+from pages.profile import use_profile
 from scenarios.login import sign_in
 from scenarios.portal import Portal
-from tests.conftest import Oracle, skins_of
+from tests.conftest import Oracle, profile_of, skins_of
 
 STATE_ENV = "OZON_RPA_FLOW_STATE"
 SELLER_LOGIN = "+7 900 000-00-00"
@@ -151,11 +152,15 @@ def oracle(target: Target, skin: str, pytestconfig: pytest.Config) -> Iterator[O
     if not target.loopback:
         if skin != skins_of(pytestconfig)[0]:
             pytest.skip("a remote stand has its own front end: the flow runs once there")
+        use_profile(Settings(_env_file=None).portal_profile)  # the stand's profile: OZON_RPA_PORTAL_PROFILE
         yield None
+        use_profile(None)
         return
     truth = Oracle(target.base_url)
     truth.reset(skin)
+    use_profile(profile_of(skin))  # the front end's portal profile, as calibrate writes it
     yield truth
+    use_profile(None)
     truth.http.close()
 
 

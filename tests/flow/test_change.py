@@ -10,7 +10,7 @@ from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, open_drawer, open_list
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.writes]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin, pytest.mark.writes]
 
 
 def test_change_should_save_the_number_and_show_it_in_the_drawer_and_the_list(

@@ -10,7 +10,7 @@ from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, open_drawer
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 
 def test_dialog_should_offer_the_current_number_and_service_and_cancel_without_saving(

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from pages.labels import LABELS
+from pages.labels_in_use import label_table
 from scenarios.portal import Portal
 from scenarios.ui_check import check_ui
 from tests.conftest import Oracle
 from tests.flow.conftest import LANG_COOKIE
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 PAGE_OBJECTS = {"PostingsListPage", "PostingDetails", "TrackingEditor", "ChatPage"}
 EDIT_BUTTON_KEY = "drawer.edit_tracking"  # the sandbox's i18n key of «Указать или изменить трек-номер»
@@ -61,8 +61,9 @@ def test_live_check_should_report_drift_when_a_label_changes(portal: Portal, san
 
     assert not report.ok
     assert [(d.page_object, d.label, d.lang) for d in report.drift] == [
-        ("PostingDetails", LABELS[lang].edit_tracking, lang)]
-    assert f"UI drift: PostingDetails cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in str(report.drift[0])
+        ("PostingDetails", label_table(lang).edit_tracking, lang)]  # the words in effect (the skin's profile too)
+    assert f"UI drift: PostingDetails cannot find '{label_table(lang).edit_tracking}' (lang={lang})" in str(
+        report.drift[0])
     (shot,) = (Path(s) for s in report.screenshots)
     assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 10_000
 
@@ -77,8 +78,8 @@ def test_doctor_should_report_ui_drift_and_fail_when_a_label_changes(cli: Callab
     assert "UI drift" in result.output
     checks = {c["check"]: c for c in json.loads(result.output)}
     assert not checks["portal ui"]["ok"]
-    assert "UI drift: PostingDetails cannot find 'Указать или изменить трек-номер' (lang=ru)" in checks["portal ui"][
-        "detail"]
+    assert f"UI drift: PostingDetails cannot find '{label_table('ru').edit_tracking}' (lang=ru)" in checks[
+        "portal ui"]["detail"]
     assert Path(checks["screenshot"]["detail"]).is_file()
 
 

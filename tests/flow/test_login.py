@@ -15,7 +15,7 @@ from pages.postings_list import PostingsListPage
 from tests.conftest import Oracle
 from tests.flow.conftest import SELLER_LOGIN, Target, add_lang_cookie
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, open_list
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 
 def open_chat(portal: Portal, number: str) -> ChatPage:

@@ -9,7 +9,7 @@ from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, loaded_drawer, open_list
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 
 def test_drawer_should_read_the_posting_opened_from_its_row(portal: Portal, oracle: Oracle | None) -> None:

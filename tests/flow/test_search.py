@@ -9,7 +9,7 @@ from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, open_drawer, open_list, shown_in_results
 
-pytestmark = [pytest.mark.flow, pytest.mark.e2e]
+pytestmark = [pytest.mark.flow, pytest.mark.e2e, pytest.mark.every_skin]
 
 UNKNOWN_POSTING = "00000000-0000-9"
 
