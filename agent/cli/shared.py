@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -45,11 +46,12 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def reach_portal(settings: Settings) -> None:
+def reach_portal(settings: Settings, before_failing: Callable[[str], None] | None = None) -> None:
     """The first contact with the portal, once and before any browser: exit 3 with what to do if it fails.
 
     Commands that drive the portal call this after their other checks (agent.preflight) and before the
     browser starts; commands that need no portal (history, stats, report, bulk approve, sandbox) do not.
+    ``before_failing`` hears why, before the command ends (the watch alerts it).
     """
     from agent.core.portal_check import PortalUnreachable, check_portal
 
@@ -59,6 +61,8 @@ def reach_portal(settings: Settings) -> None:
     try:
         answer = check_portal(settings)
     except PortalUnreachable as err:
+        if before_failing is not None:
+            before_failing(str(err))
         fail(str(err), ExitCode.ABORTED)
         return
     logger.debug("portal: {}", answer.describe())
