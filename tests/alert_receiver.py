@@ -16,6 +16,8 @@ from typing import Any
 
 #: A token no output, log, report or journal may ever show.
 TOKEN = "tok-5ecret-A1B2C3D4E5"
+#: How long a holding receiver keeps a request at most.
+HOLD_S = 30
 
 
 class AlertReceiver:
@@ -40,7 +42,7 @@ class AlertReceiver:
                 if receiver._hold:
                     with receiver._lock:
                         receiver.waiting += 1
-                    receiver._release.wait(120)
+                    receiver._release.wait(HOLD_S)
                     with receiver._lock:
                         receiver.waiting -= 1
                     return
@@ -63,8 +65,9 @@ class AlertReceiver:
         return int(self._server.server_address[1])
 
     def url(self, token: str = TOKEN) -> str:
-        """The Apprise URL of this receiver, its path carrying ``token``."""
-        return f"json://127.0.0.1:{self.port}/hooks/{token}"
+        """The Apprise URL of this receiver, its path carrying ``token``. A holding receiver's URL lets a read
+        take a minute (``rto=60``), as a slow service may: only the alerts' own time cap ends the wait."""
+        return f"json://127.0.0.1:{self.port}/hooks/{token}" + ("?rto=60" if self._hold else "")
 
     def titles(self) -> list[str]:
         return [str(a["title"]) for a in self.alerts]

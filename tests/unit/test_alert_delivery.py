@@ -6,13 +6,14 @@ the request when :meth:`Dispatcher.close` has returned.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from loguru import logger
 
-from agent.alerts.delivery import Alert, Dispatcher
+from agent.alerts.delivery import Alert, Dispatcher, _send_once
 from agent.alerts.targets import load_targets
 from agent.core.settings import Settings
 from tests.alert_receiver import TOKEN, AlertReceiver, closed_port_url
@@ -83,6 +84,32 @@ def test_a_slow_receiver_should_be_given_up_at_the_cap_without_waiting_for_its_a
     (failure,) = alerts.undelivered
     assert failure.target == f"JSON (127.0.0.1:{receiver.port})"
     assert any("not delivered" in w for w in warnings)
+
+
+def test_one_try_should_give_up_on_a_slow_service_when_its_time_is_up_whatever_the_services_own_time_out(
+    tmp_path: Path
+) -> None:
+    with AlertReceiver(hold=True) as receiver:
+        (target,) = load_targets(Settings(alert_urls=receiver.url(), state_dir=tmp_path, _env_file=None)).targets
+        assert target.timeouts["socket_read_timeout"] == 60, "the URL lets a read take a minute"
+
+        delivered, why = _send_once(target, ALERT, time_left=0.5)
+        still_waiting = receiver.waiting
+
+    assert not delivered and why
+    assert still_waiting >= 1, "the try ended while the receiver still held it"
+
+
+def test_close_should_stop_waiting_at_the_cap_even_for_an_alert_still_being_worded(tmp_path: Path) -> None:
+    with AlertReceiver() as receiver:
+        alerts = dispatcher(tmp_path, receiver.url(), cap_s=0.5)
+        gate = threading.Event()
+        alerts.send(lambda: ALERT if gate.wait(30) else None)
+        alerts.close()
+        gate.set()
+
+    (failure,) = alerts.undelivered
+    assert failure.why == "not sent within 0.5 s; given up" and failure.title == "(not worded yet)"
 
 
 def test_one_target_down_should_not_keep_the_alert_from_the_other(tmp_path: Path) -> None:
