@@ -114,7 +114,7 @@ class Dispatcher:
         prepare: Prepare = (lambda: alert) if isinstance(alert, Alert) else alert
         job = _Job(prepare, on_delivered)
         with self._lock:
-            self._jobs.append(job)
+            self._jobs = [*(j for j in self._jobs if not j.done.is_set()), job]  # a long watch keeps only the open
             if self._thread is None:
                 self._thread = threading.Thread(target=self._serve, name="alerts", daemon=True)
                 self._thread.start()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from agent.alerts.targets import alert_urls
 from agent.core.errors import AbortRun, AgentError, ConfigError, InputError
 from agent.core.i18n import _, set_ui_lang
 from agent.core.records import ExitCode, Outcome
@@ -31,6 +32,7 @@ def settings_from(ctx: typer.Context, **more: Any) -> Settings:
     try:
         settings = Settings(**overrides)
         set_ui_lang(settings.ui_language)
+        alert_urls(settings)  # from the first moment on, no log line can show a token of an alert URL
         return settings
     except ValidationError as err:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())

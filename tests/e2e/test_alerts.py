@@ -239,22 +239,30 @@ def test_bulk_apply_should_alert_an_early_stop_with_a_resume_command_that_resume
     assert_token_nowhere(state_dir, stopped.output, resumed.output)
 
 
-@pytest.mark.parametrize("receiver_state", ["down", "slow"])
+@pytest.mark.parametrize(("command", "receiver_state"), [("watch", "down"), ("watch", "slow"), ("bulk", "slow")])
 def test_an_alert_that_cannot_be_delivered_should_leave_the_run_and_its_exit_code_alone_and_say_so(
-    run: Run, state_dir: Path, receiver_state: str
+    run: Run, portal: Oracle, state_dir: Path, tmp_path: Path, command: str, receiver_state: str
 ) -> None:
+    if command == "watch":
+        args, expected = ["watch", "--once", "--stuck-days", "30"], 1  # the scan's own code: postings flagged
+    else:
+        (posting,) = portal.postings(editable=True, limit=1)
+        source = tmp_path / "one.csv"
+        source.write_text(f"posting_number,tracking_number\n{posting['posting_number']},{s10(13_200_000)}\n",
+                          encoding="utf-8")
+        args, expected = ["bulk", "apply", str(source), "--yes"], 0
     with AlertReceiver(hold=True) as slow:
         url = closed_port_url() if receiver_state == "down" else slow.url()
 
-        result = run("watch", "--once", "--stuck-days", "30",
-                     env_extra={"OZON_RPA_ALERT_URLS": url, "OZON_RPA_ALERT_TIMEOUT_S": "2"})
+        result = run(*args, env_extra={"OZON_RPA_ALERT_URLS": url, "OZON_RPA_ALERT_TIMEOUT_S": "2"})
         held = slow.waiting
 
-    assert result.exit_code == 1, result.output  # the scan's own code: postings flagged
-    assert flagged_postings(state_dir)
+    assert result.exit_code == expected, result.output
     assert "not delivered to JSON (127.0.0.1:" in result.output
     if receiver_state == "slow":
-        assert held >= 1, "the watch ended while the receiver still held its alert"
+        assert held >= 1, "the command ended while the receiver still held its alert"
+    if command == "bulk":
+        assert portal.posting(posting["posting_number"])["save_count"] == 1
     assert_token_nowhere(state_dir, result.output)
 
 
