@@ -96,6 +96,7 @@ class Dispatcher:
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._given_up = threading.Event()
+        self._loaded = threading.Event()
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -104,7 +105,10 @@ class Dispatcher:
         from agent.alerts.targets import alert_urls
 
         configured = bool(alert_urls(settings))  # registers every secret part first, before anything can log
-        return cls(lambda: load_targets(settings), cap_s=settings.alert_timeout_s, enabled=configured)
+        dispatcher = cls(lambda: load_targets(settings), cap_s=settings.alert_timeout_s, enabled=configured)
+        if configured:
+            dispatcher._start()  # Apprise loads while the run goes on: its alerts leave at once when they come
+        return dispatcher
 
     def send(self, alert: Alert | Prepare, on_delivered: Callable[[], None] | None = None) -> None:
         """Queue an alert (or a function that words it, or says ``None``); ``on_delivered`` runs once it reached
@@ -115,10 +119,14 @@ class Dispatcher:
         job = _Job(prepare, on_delivered)
         with self._lock:
             self._jobs = [*(j for j in self._jobs if not j.done.is_set()), job]  # a long watch keeps only the open
+        self._start()
+        self._queue.put(job)
+
+    def _start(self) -> None:
+        with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._serve, name="alerts", daemon=True)
                 self._thread.start()
-        self._queue.put(job)
 
     def close(self) -> None:
         """Wait for the queued alerts at most ``cap_s``; give up on the rest (each noted as not delivered)."""
@@ -126,6 +134,7 @@ class Dispatcher:
             return
         deadline = time.monotonic() + self.cap_s
         try:
+            self._loaded.wait(self.cap_s)  # so that a URL Apprise cannot use is said even when nothing was sent
             for job in list(self._jobs):
                 if not job.done.wait(max(0.0, deadline - time.monotonic())):
                     break
@@ -171,6 +180,7 @@ class Dispatcher:
         self.targets, self.problems = loaded.targets, loaded.problems
         for problem in loaded.problems:
             self._warn(problem)
+        self._loaded.set()
 
     def _run(self, job: _Job) -> None:
         alert = job.prepare()

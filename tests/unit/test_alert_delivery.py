@@ -142,3 +142,14 @@ def test_without_targets_nothing_should_even_be_worded(tmp_path: Path) -> None:
     alerts.close()
 
     assert worded == [] and not alerts.sent and not alerts.undelivered
+
+
+def test_a_url_apprise_cannot_use_should_be_said_at_the_end_even_when_nothing_was_sent(
+    tmp_path: Path, warnings: list[str]
+) -> None:
+    alerts = Dispatcher.for_settings(Settings(alert_urls=f"nonsense://{TOKEN}", state_dir=tmp_path, _env_file=None))
+    alerts.close()
+
+    (problem,) = alerts.problems
+    assert "alert URL 1 (nonsense://…)" in problem and problem in warnings
+    assert TOKEN not in problem
