@@ -176,7 +176,6 @@ class Dispatcher:
             loaded = source() if callable(source) else source
         except Exception as err:  # noqa: BLE001 - a broken alert library must not stop a run
             loaded = AlertTargets(problems=[_("alerts could not be set up: {why}", why=redact(str(err)))])
-        logging.getLogger("apprise").propagate = False  # its log lines are ours to word (and to keep token-free)
         self.targets, self.problems = loaded.targets, loaded.problems
         for problem in loaded.problems:
             self._warn(problem)

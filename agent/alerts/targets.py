@@ -8,6 +8,7 @@ and, for a service that talks to a host of the user's choosing, that host (``JSO
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,7 @@ def load_targets(settings: Settings) -> AlertTargets:
         return found
     from apprise import Apprise
 
+    logging.getLogger("apprise").propagate = False  # its log lines are ours to word (and to keep token-free)
     for n, url in enumerate(urls, start=1):
         service = Apprise.instantiate(url, asset=asset())
         if service is None:
