@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 
 from agent.core.errors import (
     AbortRun,
@@ -149,7 +150,7 @@ def keeps_watching(err: BaseException) -> bool:
     """Whether a ``--every`` watch goes on after a scan failed so: the portal or the browser failed, or the
     session lapsed with nobody to give a code (a person may sign in meanwhile). Not after the anti-bot page or UI
     drift (stopped, never retried into), nor a refused sign-in or bad settings (every retry would fail alike)."""
-    return isinstance(err, PortalError | SessionExpired) and not isinstance(err, AbortRun)
+    return isinstance(err, PortalError | SessionExpired | PlaywrightError) and not isinstance(err, AbortRun)
 
 
 def watch(settings: Settings, ask: Callable[[str], str] | None, *, every_s: float | None, max_scans: int | None,
@@ -185,7 +186,7 @@ def watch(settings: Settings, ask: Callable[[str], str] | None, *, every_s: floa
                         if stop.wait(max(0.0, next_at - time.monotonic())):
                             return outcome
                         next_at = time.monotonic() + every_s
-            except AgentError as err:
+            except (AgentError, PlaywrightError) as err:  # a browser error no scenario translated: the browser failed
                 going_on = every_s is not None and keeps_watching(err)
                 if alerts is not None:
                     alerts.could_not_scan(problem_of(err), str(err), continues=going_on)

@@ -196,15 +196,17 @@ def test_a_journal_written_before_alerts_existed_should_open_keep_its_rows_and_r
 @pytest.mark.parametrize(("error", "kind", "goes_on"), [
     ("AntiBotChallenge", "antibot", False), ("PortalBlocked", "antibot", False), ("UIDrift", "drift", False),
     ("SessionExpired", "sign_in", True), ("SignInFailed", "sign_in", False), ("PortalError", "portal", True),
-    ("SaveFailed", "portal", True), ("ConfigError", "setup", False),
+    ("SaveFailed", "portal", True), ("ConfigError", "setup", False), ("PlaywrightError", "portal", True),
 ], ids=lambda v: str(v))
 def test_a_scan_that_failed_should_be_named_by_its_cause_and_a_watch_should_go_on_only_where_retrying_helps(
     error: str, kind: str, goes_on: bool
 ) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
     from agent.core import errors
     from scenarios.login import SignInFailed
 
-    cls = SignInFailed if error == "SignInFailed" else getattr(errors, error)
+    cls = {"SignInFailed": SignInFailed, "PlaywrightError": PlaywrightError}.get(error) or getattr(errors, error)
     err = cls("PostingDrawer", "Трек-номер", "ru") if error == "UIDrift" else cls("why")
 
     assert (problem_of(err), keeps_watching(err)) == (kind, goes_on)
