@@ -129,17 +129,21 @@ class Finder:
                 found.append((name, loc))
         return found
 
+    def candidates(self, control: Control) -> Locator:
+        """Every element any way finds for the control (to narrow down further, e.g. as a ``has`` filter)."""
+        ways = self._ways(control)
+        combined = ways[0][1]
+        for _, loc in ways[1:]:
+            combined = combined.or_(loc)
+        return combined
+
     def locator(self, control: Control) -> Locator:
         """The control found by any way (the first match in the page), for acting on or counting.
 
         All ways in one locator: one round trip whichever matches, and still right when the portal changes
         between two lookups (an A/B test, a new build).
         """
-        ways = self._ways(control)
-        combined = ways[0][1]
-        for _, loc in ways[1:]:
-            combined = combined.or_(loc)
-        return combined.first
+        return self.candidates(control).first
 
     def resolve(self, control: Control, timeout_ms: float | None = None) -> Locator:
         """Wait until the control shows, then find out (once per page object) which way finds it.

@@ -12,6 +12,21 @@ HELPERS = r"""
 const norm = s => (s || '').replace(/\s+/g, ' ').trim();
 const shown = el => !!(el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length));
 const textOf = el => norm(el.innerText !== undefined ? el.innerText : el.textContent);
+// A field's value as read: its text without the buttons inside it (an "Изменить" beside the number is no part
+// of the number; a link may be: a tracking number shown as a link to the carrier's site).
+const isButton = el => el.matches('button, [role=button], input[type=button], input[type=submit]');
+function valueText(el) {
+  if (!el.querySelector('button, [role=button], input[type=button], input[type=submit]')) return textOf(el);
+  const parts = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || !shown(parent)) continue;
+    let inButton = false;
+    for (let p = parent; p && p !== el.parentElement; p = p.parentElement) if (isButton(p)) { inButton = true; break; }
+    if (!inButton) parts.push(n.data);
+  }
+  return norm(parts.join(' '));
+}
 // The smallest shown elements whose whole text is `text`.
 function withText(root, text) {
   const out = [];
@@ -93,64 +108,7 @@ return (a => {
 })(arg);
 """
 
-#: Facts of a posting drawer: its field values by label, its actions, its notes, its items.
-_DRAWER_FACTS_FN = HELPERS + r"""
-const drawerFacts = (root, a) => {
-  const values = valuesBeside(root, a.fields);
-  const fields = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, textOf(v)]));
-  const clickable = [...root.querySelectorAll('button, a, [role=button], [role=link]')].filter(shown);
-  const action = text => clickable.find(b => textOf(b) === text) || withText(root, text)[0] || null;
-  const edit = action(a.edit), chat = action(a.chat);
-  const matching = patterns => {
-    for (const el of root.querySelectorAll('*')) {
-      const text = norm(el.textContent);
-      if (text && shown(el) && patterns.some(p => new RegExp('^(?:' + p + ')$').test(text))) return text;
-    }
-    return '';
-  };
-  const notes = [...root.querySelectorAll('[role=note]')].filter(shown).map(textOf).filter(Boolean);
-  let reason = matching(a.reasons), chatReason = matching(a.chatReasons);
-  if (!reason && !edit) reason = notes.find(n => n !== chatReason) || '';
-  if (!chatReason && chat && chat.disabled) chatReason = notes.find(n => n !== reason) || '';
-  const items = tableWith(root, a.sku);
-  const sku = items ? items.headers.indexOf(a.sku) : -1, qty = items ? items.headers.indexOf(a.quantity) : -1;
-  return {
-    fields, editable: !!edit, reason, chat: !!chat,
-    chatEnabled: !!chat && !(chat.disabled || chat.getAttribute('aria-disabled') === 'true'), chatReason,
-    items: items && qty >= 0 ? items.rows.map(r => [textOf(r.cells[sku] || r), textOf(r.cells[qty] || r)]) : null,
-    notFound: withText(root, a.notFound).length > 0, loading: withText(root, a.loading).length > 0,
-  };
-};
-"""
-DRAWER_FACTS = _DRAWER_FACTS_FN + "return drawerFacts(element, arg);"
-#: The same facts of the drawer found by its title (null when no dialog shows it): one call, no element handle.
-DRAWER_FACTS_BY_TITLE = _DRAWER_FACTS_FN + r"""
-const d = dialogsWith(arg.title, arg.others)[0];
-return d ? drawerFacts(d, arg) : null;
-"""
-#: For a wait: the facts once the drawer offers the edit control or says why not (else false).
-DRAWER_DECIDED = _DRAWER_FACTS_FN + r"""
-const d = dialogsWith(arg.title, arg.others)[0];
-const f = d && drawerFacts(d, arg);
-return !!f && (f.editable || !!f.reason) && f;
-"""
-
 
 def script(body: str, element: bool = False) -> str:
     """A script as an ``evaluate()`` function: ``arg => ...`` (or ``(element, arg) => ...`` on a locator)."""
     return f"({'element, ' if element else ''}arg) => {{{body}}}"
-
-#: Where a posting drawer is: "signed-out" (the app went to sign in), "absent" (no dialog holds its title),
-#: "loading", "not-found", "no-field" (no tracking-number field shown) or "loaded". With ``arg.wait`` it
-#: answers only "loaded", "not-found" or "signed-out" (for a wait).
-DRAWER_STATE = HELPERS + r"""
-const state = (a => {
-  if (a.signIn && new RegExp(a.signIn).test(location.href)) return 'signed-out';
-  const d = dialogsWith(a.title, a.others)[0];
-  if (!d) return 'absent';
-  if (withText(d, a.loading).length) return 'loading';
-  if (withText(d, a.notFound).length) return 'not-found';
-  return valuesBeside(d, [a.tracking])[a.tracking] ? 'loaded' : 'no-field';
-})(arg);
-return arg.wait ? ['loaded', 'not-found', 'signed-out'].includes(state) && state : state;
-"""

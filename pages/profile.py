@@ -9,6 +9,10 @@ A TOML file (``OZON_RPA_PORTAL_PROFILE`` or ``--profile``)::
     role = "button"
     name = "Готово"                            # or: text = "..."; or: css = "..." (only ever here)
 
+    [shape]                                    # what calibrate saw (the agent finds both by what they are)
+    details = "section"                        # drawer, modal, section (of the list's page) or page
+    editor = "in_place"                        # dialog, in_place (inside the details) or page
+
 Loaded with tomllib, checked with pydantic, and installed once at start (:func:`use_profile`): page objects
 then read the profile's labels (``pages.labels.label_table``) and try its locators first (``pages.finders``).
 A profile that cannot be used is a :class:`~agent.core.errors.ConfigError` naming the file, the line and the key.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomlkit
 from playwright.sync_api import Error as PlaywrightError
@@ -57,6 +61,14 @@ class Locator(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v}
 
 
+class Shape(BaseModel):
+    """Where a posting's details and its tracking editor show on this portal, as calibrate saw them."""
+
+    model_config = _STRICT
+    details: Literal["drawer", "modal", "section", "page"] | None = None
+    editor: Literal["dialog", "in_place", "page"] | None = None
+
+
 _LangLabels: Any = create_model("LangLabels", __config__=_STRICT,
                                 **{name: (str | None, None) for name in label_names()})  # type: ignore[call-overload]
 _Labels: Any = create_model("Labels", __config__=_STRICT,
@@ -71,6 +83,7 @@ class PortalProfile(BaseModel):
     model_config = _STRICT
     labels: _Labels = None  # type: ignore[assignment]
     locators: _Locators = None  # type: ignore[assignment]
+    shape: Shape | None = None
 
     def label_overrides(self) -> dict[str, dict[str, str]]:
         """Language -> field name -> text, only what the profile sets."""
@@ -170,9 +183,15 @@ def _quote(text: str) -> str:
     return tomlkit.string(text).as_string()
 
 
-def update_profile(path: Path, labels: dict[str, dict[str, str]], locators: dict[str, dict[str, str]]) -> None:
-    """Write labels and locators into the profile at ``path`` (created if absent), keeping what else it holds."""
+def update_profile(path: Path, labels: dict[str, dict[str, str]], locators: dict[str, dict[str, str]],
+                   shape: dict[str, str] | None = None) -> None:
+    """Write labels, locators and the shape into the profile at ``path`` (created if absent), keeping what else it
+    holds: the person's own entries and comments."""
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    if shape:
+        table = doc.setdefault("shape", tomlkit.table())
+        for key, value in shape.items():
+            table[key] = value
     for lang, entries in labels.items():
         if not entries:
             continue
@@ -232,9 +251,9 @@ def unknown_texts(scope: PwLocator, lang: str) -> list[str]:
 
 #: The label names each page object looks for, to tell apart labels of the same text («Трек-номер»).
 OWNED = {"PostingsListPage": ("col_", "search_", "tab_", "next_page", "postings_table", "loading", "nothing_found"),
-         "PostingDrawer": ("field_", "drawer_", "edit_tracking", "chat_buyer", "close", "items_", "reason_",
+         "PostingDetails": ("field_", "drawer_", "edit_tracking", "chat_buyer", "close", "items_", "reason_",
                            "tracking_not_set"),
-         "TrackingDialog": ("tracking_", "carrier_select", "save", "cancel", "saved_toast"),
+         "TrackingEditor": ("tracking_", "carrier_select", "save", "cancel", "saved_toast"),
          "ChatPage": ("chat_",), "LoginPage": ("login_",)}
 
 

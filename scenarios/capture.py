@@ -23,9 +23,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from playwright.sync_api import Response
 
 from agent.core.secure_files import write_private
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from pages.postings_list import PostingsListPage
-from pages.tracking_dialog import TrackingDialog
+from pages.tracking_editor import TrackingEditor
 from scenarios.portal import Portal
 
 REDACTED = "[redacted]"
@@ -206,10 +206,10 @@ def find_editable(portal: Portal) -> str:
     raise LookupError(f"no editable posting in the first {ROWS_TRIED} rows of the tabs {', '.join(EDITABLE_TABS)}")
 
 
-def _drawer_by_url(portal: Portal, number: str) -> PostingDrawer:
+def _drawer_by_url(portal: Portal, number: str) -> PostingDetails:
     settings = portal.settings
     portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=number))
-    drawer = PostingDrawer(portal.page, number, portal.lang)
+    drawer = PostingDetails(portal.page, number, portal.lang)
     drawer.wait_loaded()
     return drawer
 
@@ -230,14 +230,14 @@ def walk(portal: Portal, redactor: Redactor, posting: str | None = None) -> dict
     listing = PostingsListPage(portal.page, portal.lang)
     listing.wait_loaded()
     listing.open_posting(number)
-    drawer = PostingDrawer(portal.page, number, portal.lang)
+    drawer = PostingDetails(portal.page, number, portal.lang)
     drawer.wait_loaded()
     seen = drawer.read()
     redactor.add(seen.buyer, seen.address, *_phones(drawer))
     raw["drawer"] = drawer.root.aria_snapshot()
     drawer = _drawer_by_url(portal, number)
     drawer.open_edit()
-    dialog = TrackingDialog(portal.page, portal.lang)
+    dialog = TrackingEditor(drawer)
     dialog.wait_open()
     raw["dialog"] = dialog.root.aria_snapshot()
     dialog.cancel()  # never saved
@@ -246,7 +246,7 @@ def walk(portal: Portal, redactor: Redactor, posting: str | None = None) -> dict
     return snapshots
 
 
-def _phones(drawer: PostingDrawer) -> list[str]:
+def _phones(drawer: PostingDetails) -> list[str]:
     """The buyer's phone as the drawer shows it (read() does not keep it)."""
     facts = drawer.root.inner_text()
     # A leading "+" tells a phone from a posting number (digits and dashes too).

@@ -43,9 +43,9 @@ from agent.core.settings import Settings
 from agent.core.timings import step
 from agent.rules.notices import NoticeKind
 from agent.rules.tracking import normalize
-from pages.posting_drawer import PostingDrawer
-from pages.privacy import personal_data_boxes, personal_data_boxes_and_dialog
-from pages.tracking_dialog import SAVE_REQUEST, SaveAnswer, TrackingDialog
+from pages.posting_details import PostingDetails
+from pages.privacy import personal_data_boxes, personal_data_boxes_and_details
+from pages.tracking_editor import SAVE_REQUEST, SaveAnswer, TrackingEditor
 from scenarios.find_posting import open_posting, reread_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import Portal
@@ -83,14 +83,14 @@ class ChangeJob:
     def remember_buyer(self, posting: PostingSnapshot) -> None:
         """Add the buyer's name and address as just read to ``personal``, for every picture after it.
 
-        Added, never replaced: a later read that misses them (a drawer half drawn) must not unmask them.
+        Added, never replaced: a later read that misses them (details half drawn) must not unmask them.
         """
         read = (text for text in (posting.buyer, posting.address) if text)
         self.personal = tuple(dict.fromkeys((*self.personal, *read)))
 
 
-def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None, evidence: list[str]) -> None:
-    """Evidence screenshot: the drawer alone, or the whole page; the buyer's data painted over wherever it shows.
+def _shot(job: ChangeJob, posting: str, name: str, details: PostingDetails | None, evidence: list[str]) -> None:
+    """Evidence screenshot: the details alone, or the whole page; the buyer's data painted over wherever it shows.
 
     Wherever it shows means beside its label and, for the name and address last read (``job.personal``), also in
     a header or a notice naming the buyer without a label.
@@ -98,10 +98,10 @@ def _shot(job: ChangeJob, posting: str, name: str, drawer: PostingDrawer | None,
     page, lang, known = job.portal.page, job.portal.lang, job.personal
 
     def masking() -> Masking:
-        if drawer is None:
+        if details is None:
             return Masking(personal_data_boxes(page, lang, known))
-        # The boxes and the drawer's place in one round trip; no drawer shown: the whole page, masked.
-        boxes, area = personal_data_boxes_and_dialog(page, lang, drawer.title, drawer.others, known)
+        # The boxes and the details' place in one round trip; no details shown: the whole page, masked.
+        boxes, area = personal_data_boxes_and_details(page, lang, details.posting_number, known)
         return Masking(boxes, area)
 
     with step(f"screenshot {name}"):
@@ -115,7 +115,7 @@ def is_save_request(method: str, url: str) -> bool:
     return method in ("POST", "PUT", "PATCH") and bool(SAVE_REQUEST.search(url))
 
 
-def _save_counted(job: ChangeJob, dialog: TrackingDialog, result: ChangeResult) -> SaveAnswer:
+def _save_counted(job: ChangeJob, editor: TrackingEditor, result: ChangeResult) -> SaveAnswer:
     """Click Save, and count the save requests the page sent for that one click (Playwright's request events).
 
     More than one means something re-sent it (the portal's script, a double click). Chromium's own re-sends on
@@ -130,7 +130,7 @@ def _save_counted(job: ChangeJob, dialog: TrackingDialog, result: ChangeResult) 
     page = job.portal.page
     page.on("request", on_request)
     try:
-        return dialog.save(job.settings.save_timeout_ms)
+        return editor.save(job.settings.save_timeout_ms)
     finally:
         page.remove_listener("request", on_request)
         if len(sent) > 1:
@@ -268,43 +268,43 @@ def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) 
 def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> bool:
     """After the last failed attempt, one more read: a save whose answer was lost may have landed."""
     try:
-        drawer, posting = open_posting(job.portal, result.posting_number)
+        details, posting = open_posting(job.portal, result.posting_number)
     except (AgentError, PlaywrightError):
         return False
     job.remember_buyer(posting)
     if not (job.seen and _same(posting, request) and posting.tracking_number != result.old_tracking):
         return False
     result.outcome = Outcome.CHANGED
-    _after_change(job, request, result, drawer, posting)
+    _after_change(job, request, result, details, posting)
     return True
 
 
 def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
     number = result.posting_number
     with step("open posting"):  # a page load: it also shows a sign-in or anti-bot page, wherever one comes up
-        drawer, posting = open_posting(job.portal, number)
+        details, posting = open_posting(job.portal, number)
     job.remember_buyer(posting)
     if not job.seen:
         job.seen = True
         landed = job.save_may_have_landed and _same(posting, request)
         result.old_tracking = job.old_tracking_hint if landed else posting.tracking_number
         if request.pending:
-            _record_pending(job, request, result, posting, drawer)
+            _record_pending(job, request, result, posting, details)
             return
-        _shot(job, number, "before", drawer, result.evidence)
+        _shot(job, number, "before", details, result.evidence)
         precheck(request, posting)
         if _same(posting, request):
             # Already there: nothing to save. After a crash mid-save it is our own save that landed.
             result.outcome = Outcome.CHANGED if job.save_may_have_landed else Outcome.UNCHANGED
             if job.save_may_have_landed:
-                _after_change(job, request, result, drawer, posting)
+                _after_change(job, request, result, details, posting)
             return
         _check_unchanged_since_plan(request, posting, result)
     elif _same(posting, request):
         # The previous attempt's answer was lost but its save landed: count it, never save again.
         logger.info(_("the earlier save landed after all; not saving again"))
         result.outcome = Outcome.CHANGED
-        _after_change(job, request, result, drawer, posting)
+        _after_change(job, request, result, details, posting)
         return
     if not posting.editable:
         raise NotEditable(_("not editable: {why}",
@@ -313,12 +313,12 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         result.outcome, result.error = Outcome.PENDING, _("skipped by the operator")
         return
     with step("edit and fill"):
-        drawer.open_edit()
-        dialog = TrackingDialog(job.portal.page, job.portal.lang)
-        dialog.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
+        details.open_edit()
+        editor = TrackingEditor(details)
+        editor.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
     job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
     with step("save"):
-        answer = _save_counted(job, dialog, result)
+        answer = _save_counted(job, editor, result)
     if answer.status == 401:
         raise SessionExpired(_("the session expired during the save"))
     if answer.status in (400, 422):
@@ -328,8 +328,8 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         raise NotEditable(_("the portal refused the change: {why}", why=answer.message or _("not editable")))
     if not answer.ok:
         raise SaveFailed(_("save answered HTTP {status}: {why}", status=answer.status, why=answer.message))
-    with step("read back"):  # from the portal's fresh answer, never the dialog's echo
-        drawer, posting = reread_posting(job.portal, drawer, request.new_tracking)
+    with step("read back"):  # from the portal's fresh answer, never the editor's echo
+        details, posting = reread_posting(job.portal, details, request.new_tracking)
     job.remember_buyer(posting)
     if posting.tracking_number != request.new_tracking:
         raise VerificationFailed(
@@ -337,13 +337,13 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
               number=request.new_tracking)
         )
     result.outcome = Outcome.CHANGED
-    _after_change(job, request, result, drawer, posting)
+    _after_change(job, request, result, details, posting)
 
 
-def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, drawer: PostingDrawer,
+def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, details: PostingDetails,
                   posting: PostingSnapshot) -> None:
     result.carrier = posting.carrier or request.carrier
-    _shot(job, result.posting_number, "after", drawer, result.evidence)
+    _shot(job, result.posting_number, "after", details, result.evidence)
     logger.info(_("changed {old} -> {new}", old=result.old_tracking or _("(none)"), new=request.new_tracking))
     job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
     if request.notify:
@@ -351,9 +351,9 @@ def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, 
 
 
 def _record_pending(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
-                    drawer: PostingDrawer) -> None:
+                    details: PostingDetails) -> None:
     """The carrier has no number yet: record it as pending (and tell the buyer about the delay)."""
-    _shot(job, result.posting_number, "before", drawer, result.evidence)
+    _shot(job, result.posting_number, "before", details, result.evidence)
     result.outcome = Outcome.PENDING
     result.error = request.reason or "the carrier has not given a tracking number yet"
     job.journal.finish_item(job.run_id, job.seq, result)

@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from agent.core.errors import AgentError, BusinessRuleError, PostingNotFound, SessionExpired
 from agent.core.i18n import _
 from agent.core.records import ChangeRequest, Lookup, PostingSnapshot
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from pages.postings_list import PostingsListPage
 from scenarios.fresh_answer import ask_again, best_question, holds, origin_of, questions_seen, tracking_fields
 from scenarios.portal import Portal
@@ -49,8 +49,8 @@ def resolve_posting_number(portal: Portal, request: ChangeRequest) -> str:
     return found[0]
 
 
-def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, PostingSnapshot]:
-    """Open a posting's drawer by its ``?postingDetails=`` URL and read it.
+def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDetails, PostingSnapshot]:
+    """Open a posting's details by its ``?postingDetails=`` URL and read it.
 
     Always a page load: besides the posting, it shows whether the portal still serves us (the sign-in page,
     its anti-bot page), which requests made inside a running app do not.
@@ -64,21 +64,21 @@ def open_posting(portal: Portal, posting_number: str) -> tuple[PostingDrawer, Po
     url = PostingsListPage.url(settings.base_url, settings.postings_path, postingNumber=posting_number,
                                postingDetails=posting_number)
 
-    def loaded() -> PostingDrawer:
-        drawer = PostingDrawer(portal.page, posting_number, portal.lang)  # in the language the page declared
-        drawer.wait_loaded()
-        return drawer
+    def loaded() -> PostingDetails:
+        details = PostingDetails(portal.page, posting_number, portal.lang)  # in the language the page declared
+        details.wait_loaded()
+        return details
 
     with questions_seen(portal.page, posting_number, origin_of(settings.base_url)) as seen:
-        drawer = portal.open_until(url, loaded)  # a session lapsing right after the page load: signed in again
-    posting = drawer.read()
+        details = portal.open_until(url, loaded)  # a session lapsing right after the page load: signed in again
+    posting = details.read()
     portal.question = best_question(seen)  # what its app asked about it: the read-back can ask it again
     _learn_tracking_fields(portal, posting)
-    return drawer, posting
+    return details, posting
 
 
 def _learn_tracking_fields(portal: Portal, posting: PostingSnapshot) -> None:
-    """Learn, once a run, which field of the portal's answers holds the number the drawer shows.
+    """Learn, once a run, which field of the portal's answers holds the number the details show.
 
     From the first posting opened with a number; its answer's body is read only then.
     """
@@ -93,7 +93,7 @@ def _learn_tracking_fields(portal: Portal, posting: PostingSnapshot) -> None:
         return
     route.tracking_fields = tracking_fields(text, posting.posting_number, posting.tracking_number)
     if not route.tracking_fields:
-        route.ask_again = False  # its answers do not show the number as the drawer does: not asked again this run
+        route.ask_again = False  # its answers do not show the number as the details do: not asked again this run
         logger.info(_("the portal's answer about a posting does not hold the number its drawer shows; reading "
                       "back by reopening it"))
 
@@ -114,24 +114,24 @@ def _names_posting(response: Response, posting_number: str) -> bool:
     return posting_number in response.url or posting_number in body
 
 
-def _asked_again(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[PostingDrawer, PostingSnapshot] | None:
+def _asked_again(portal: Portal, details: PostingDetails, expect: str) -> tuple[PostingDetails, PostingSnapshot] | None:
     """The read-back by asking the portal the app's own question again (``fresh_answer``), when it settles it.
 
-    Settled when the drawer shows ``expect`` and so does the portal's fresh answer, in the field that held the
-    number the drawer showed when a posting was opened: the drawer is then read as it is, without reopening it.
+    Settled when the details show ``expect`` and so does the portal's fresh answer, in the field that held the
+    number the details showed when a posting was opened: the details are then read as they are, without reopening them.
     A refusal (sign-in wanted, blocked, throttled) is read with a page load, which deals with it. Anything else
     (no question to ask, no answer, an answer that does not hold ``expect``) is left to the longer ways, which
     read what the portal shows.
     """
-    question, route, number = portal.question, portal.read_back, drawer.posting_number
+    question, route, number = portal.question, portal.read_back, details.posting_number
     if not route.ask_again or not route.tracking_fields or question is None or question.posting_number != number:
         return None
     try:
-        posting = drawer.read()
+        posting = details.read()
     except (PlaywrightError, AgentError):
-        return None  # the drawer is being redrawn, or went: the longer ways read it
+        return None  # the details are being redrawn, or went: the longer ways read it
     if posting.tracking_number != expect:
-        return None  # the drawer shows something else: the longer ways read what the portal shows
+        return None  # the details show something else: the longer ways read what the portal shows
     answer = ask_again(portal.page, question, REOPEN_ANSWER_MS)
     if answer is None:
         return None
@@ -147,30 +147,30 @@ def _asked_again(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[Po
         route.ask_again = False  # answers this agent cannot read: not asked again this run
         logger.info(_("the portal's answer about a posting is not JSON naming it exactly once; reading back by "
                       "reopening it"))
-    return (drawer, posting) if held else None
+    return (details, posting) if held else None
 
 
-def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[PostingDrawer, PostingSnapshot]:
+def reread_posting(portal: Portal, details: PostingDetails, expect: str) -> tuple[PostingDetails, PostingSnapshot]:
     """Read a posting again from a fresh answer of the portal, inside the running app when it can.
 
     First by asking the portal again the question its app asked when the posting was opened
     (:func:`_asked_again`): nothing is rendered. When that does not settle it, as a person checks a change:
-    close the drawer and open it again from the posting's row in the list behind it. That is a new fetch of the
-    posting, not the save dialog's echo, when (1) the app asked the portal about this posting after the click (a
-    request naming it) and (2) that answer and the drawer agree on whether it holds ``expect`` (the number just
-    saved). Otherwise (no row, no such request, an app that answers from its own memory, or a drawer that
-    disagrees with the answer) the posting is read with a full page load, as :func:`open_posting` does; an app
+    close the details and open them again from the posting's row in the list behind it. That is a new fetch of the
+    posting, not the save's echo, when (1) the app asked the portal about this posting after the click (a
+    request naming it) and (2) that answer and the details agree on whether it holds ``expect`` (the number just
+    saved). Otherwise (no row, no such request, an app that answers from its own memory, or details that
+    disagree with the answer) the posting is read with a full page load, as :func:`open_posting` does; an app
     that answered from memory is read that way for the rest of the run.
     """
-    number = drawer.posting_number
-    asked = _asked_again(portal, drawer, expect)
+    number = details.posting_number
+    asked = _asked_again(portal, details, expect)
     if asked is not None:
         return asked
     if not portal.read_back.in_app:
         return open_posting(portal, number)
     listing = PostingsListPage(portal.page, portal.lang)
     try:
-        drawer.close()
+        details.close()
         if not listing.shows_posting(number):
             return open_posting(portal, number)
         try:
@@ -180,12 +180,12 @@ def reread_posting(portal: Portal, drawer: PostingDrawer, expect: str) -> tuple[
         except PlaywrightTimeoutError:
             portal.read_back.in_app = False  # nothing asked the portal: this app answers from memory
             return open_posting(portal, number)
-        again = PostingDrawer(portal.page, number, portal.lang)
+        again = PostingDetails(portal.page, number, portal.lang)
         again.wait_loaded()
         posting = again.read()
         answered_expected = expect in fresh.text()
     except (PlaywrightError, SessionExpired):  # a lapsed session too: the page load signs in again
         return open_posting(portal, number)
     if answered_expected != (posting.tracking_number == expect):
-        return open_posting(portal, number)  # the drawer may show a remembered state: read a fresh page
+        return open_posting(portal, number)  # the details may show a remembered state: read a fresh page
     return again, posting

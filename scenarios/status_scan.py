@@ -17,7 +17,7 @@ from agent.core.errors import AbortRun, AgentError, PortalError, PostingNotFound
 from agent.core.i18n import _
 from agent.core.records import ListedPosting, PostingSnapshot
 from pages.login_page import LoginPage
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from pages.postings_list import PostingsListPage
 from scenarios.find_posting import open_posting
 from scenarios.portal import Portal
@@ -89,7 +89,7 @@ def _read_page(portal: Portal, url: str, needs_drawer: Callable[[ListedPosting],
 
 def _drawer_from_row(portal: Portal, listing: PostingsListPage, number: str) -> PostingSnapshot:
     listing.open_posting(number)
-    drawer = PostingDrawer(portal.page, number, portal.lang)
+    drawer = PostingDetails(portal.page, number, portal.lang)
     drawer.wait_loaded()
     snapshot = drawer.read()
     drawer.close()

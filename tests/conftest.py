@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from agent.core.settings import Settings
 from fixtures.sandbox.config import SandboxConfig
 from fixtures.sandbox.server import SandboxServer
 from fixtures.sandbox.skin import SKINS
+from pages.profile import use_profile
 
 T = TypeVar("T")
 # No per-example deadline: a deadline is a timed assertion, and it fails on a loaded 2-core CI machine whatever
@@ -43,8 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="read-only mode for a real portal: never save, never send")
     parser.addoption("--replay", default=None, metavar="FILE",
                      help="flow suite: run the read-only flow tests offline against a capture (ozon-rpa capture --har)")
-    parser.addoption("--skins", default="classic,modern",
-                     help="sandbox front ends to run the browser tests on, comma-separated: classic, modern")
+    parser.addoption("--skins", default=",".join(SKINS),
+                     help="sandbox front ends to run the browser tests on, comma-separated: " + ", ".join(SKINS))
 
 
 def skins_of(config: pytest.Config) -> list[str]:
@@ -58,23 +60,48 @@ def skins_of(config: pytest.Config) -> list[str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "skins(*names): a test of these sandbox front ends only, whatever --skins says")
+    config.addinivalue_line("markers", "every_skin: a test of what differs between front ends (finding, reading, "
+                                       "masking): run on each of --skins")
+
+
+def spread_skin(nodeid: str, skins: list[str]) -> str:
+    """The one front end a test that is not about front ends runs on: fixed per test, spread evenly over ``skins``."""
+    return skins[zlib.crc32(nodeid.encode()) % len(skins)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that uses the sandbox's front end (through ``skin``) once per ``--skins`` entry.
+    """Give every test that uses the sandbox's front end (through ``skin``) its front ends.
 
-    A test marked ``skins("modern")`` checks that front end itself: it runs on it whatever ``--skins`` says.
+    A test marked ``skins("modern")`` checks that front end itself: it runs on it whatever ``--skins`` says. One
+    marked ``every_skin`` runs once per ``--skins`` entry: finding, reading, editing and masking are what differs
+    between front ends (a drawer and a dialog, a page section edited in place). Any other test (a business rule, a
+    resume, a journal) runs on one of them, the same one each time, the tests spread evenly over them: every skin
+    carries a share of the whole suite, and the suite does not grow with each front end.
     """
     if "skin" in metafunc.fixturenames:
         marker = metafunc.definition.get_closest_marker("skins")
-        skins = list(marker.args) if marker else skins_of(metafunc.config)
+        skins = skins_of(metafunc.config)
+        if marker:
+            skins = list(marker.args)
+        elif not metafunc.definition.get_closest_marker("every_skin"):
+            skins = [spread_skin(metafunc.definition.nodeid, skins)]
         metafunc.parametrize("skin", skins, ids=skins, indirect=True)
 
 
 @pytest.fixture
 def skin(request: pytest.FixtureRequest) -> str:
-    """The sandbox front end this test runs on (``classic`` or ``modern``), from ``--skins``."""
+    """The sandbox front end this test runs on (``classic``, ``modern`` or ``inline``), from ``--skins``."""
     return str(getattr(request, "param", "classic"))
+
+
+#: The portal profile each front end needs (what calibrate writes for it): the inline skin words its title and
+#: some controls otherwise than pages/labels.py does, as a live portal may.
+PROFILES = {"inline": Path(__file__).parent / "profiles" / "inline.toml"}
+
+
+def profile_of(skin: str) -> Path | None:
+    """The portal profile of a sandbox front end (None: the label tables as shipped are enough)."""
+    return PROFILES.get(skin)
 
 
 @pytest.fixture(autouse=True)
@@ -143,10 +170,15 @@ class Oracle:
 
 @pytest.fixture
 def sandbox(sandbox_server: SandboxServer, skin: str) -> Iterator[Oracle]:
-    """The sandbox, freshly re-seeded with default knobs, on the test's front end (``skin``), and its oracle."""
+    """The sandbox, freshly re-seeded with default knobs, on the test's front end (``skin``), and its oracle.
+
+    The front end's portal profile is installed for the test (page objects used directly read it too).
+    """
     oracle = Oracle(sandbox_server.url)
     oracle.reset(skin)
+    use_profile(profile_of(skin))
     yield oracle
+    use_profile(None)
     oracle.http.close()
 
 
@@ -177,7 +209,7 @@ def agent_settings(sandbox: Oracle, tmp_path: Path, signed_in_state: Path) -> Se
     state_dir.mkdir()
     shutil.copy(signed_in_state, state_dir / "storage-state.json")
     return Settings(base_url=sandbox.url, state_dir=state_dir, otp_source="sandbox", retry_backoff_s=0.05,
-                    timeout_ms=10_000, _env_file=None)
+                    timeout_ms=10_000, portal_profile=profile_of(sandbox.skin), _env_file=None)
 
 
 def run_in_thread(fn: Callable[[], T]) -> T:
@@ -204,6 +236,8 @@ def cli(agent_settings: Settings) -> Callable[..., Any]:
     runner = CliRunner()
     env = {"OZON_RPA_BASE_URL": agent_settings.base_url, "OZON_RPA_STATE_DIR": str(agent_settings.state_dir),
            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_RETRY_BACKOFF_S": "0.05", "OZON_RPA_TIMEOUT_MS": "10000"}
+    if agent_settings.portal_profile is not None:
+        env["OZON_RPA_PORTAL_PROFILE"] = str(agent_settings.portal_profile)
 
     def invoke(*args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Any:
         from agent.cli.app import app

@@ -16,7 +16,7 @@ from agent.core.errors import AgentError
 from agent.core.i18n import _, ngettext, pgettext
 from agent.core.portal_check import PortalUnreachable, check_portal
 from agent.core.records import ExitCode
-from agent.preflight import check_input_file, check_setup
+from agent.preflight import check_input_file, check_posting_number, check_setup
 
 
 def sandbox(
@@ -32,8 +32,9 @@ def sandbox(
     antibot_rate: Annotated[float, typer.Option(help="Share of page loads answered by the challenge.")] = 0.0,
     list_delay_ms: Annotated[int, typer.Option(help="Extra delay of the orders list.")] = 0,
     chat_subscription: Annotated[bool, typer.Option(help="The account has the chat subscription.")] = True,
-    skin: Annotated[Literal["classic", "modern"],
-                    typer.Option(help="Front end: classic, or modern (a production-UI-kit DOM).")] = "classic",
+    skin: Annotated[Literal["classic", "modern", "inline"],
+                    typer.Option(help="Front end: classic, modern (a production-UI-kit DOM), or inline (details as a "
+                                      "page section, the number edited in place).")] = "classic",
 ) -> None:
     """Serve the sandbox back-office (the default target of every command and test)."""
     from fixtures.sandbox.config import SandboxConfig
@@ -49,6 +50,8 @@ def sandbox(
 def doctor(
     ctx: typer.Context,
     live: Annotated[bool, typer.Option(help="Also walk the portal read-only and check every control.")] = True,
+    posting: Annotated[str | None, typer.Option(
+        help="Check the details and the tracking editor of this posting (default: the first editable one).")] = None,
     otp_source: Annotated[str | None, typer.Option(help="prompt or sandbox (OZON_RPA_OTP_SOURCE).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
@@ -59,6 +62,8 @@ def doctor(
     settings = settings_from(ctx, otp_source=otp_source)
     checks: list[tuple[str, bool, str]] = []
     try:
+        if posting is not None:
+            check_posting_number(posting)
         checks.append(("browser", True, choose_browser(settings).describe()))
         check_setup(settings)
         checks.append(("settings", True, _("{url} (portal language {lang}, state {state})", url=settings.base_url,
@@ -80,12 +85,16 @@ def doctor(
             checks.append(("session", True, ngettext("signed in ({n} new sign-in)", "signed in ({n} new sign-ins)",
                                                      bench.portal.logins)))
             if live:
-                report = check_ui(bench.portal, settings.state_dir / "doctor")
+                report = check_ui(bench.portal, settings.state_dir / "doctor", posting)
                 drift = report.drift
                 checks.append(("portal ui", report.ok,
                                ngettext("{n} control checked in {lang}", "{n} controls checked in {lang}",
                                         len(report.checked), lang=report.lang)
                                + "".join(f"; {d}" for d in report.drift) + "".join(f"; {n}" for n in report.notes)))
+                if report.shapes:  # what holds the details and the editor on this portal
+                    checks.append(("shape", True, _shape_words(report.posting, report.shapes)))
+                for what in report.not_checked:  # never a pass: what it could not reach, and how to get there
+                    checks.append(("not checked", False, what))
                 for what, line, seen in report.fixes:  # the profile line that teaches the agent the new label
                     fix = _("{drift}; put in your portal profile: {line}", drift=what, line=line) if line else what
                     if seen:
@@ -103,6 +112,18 @@ def doctor(
     _print_checks(checks, as_json)
     if drift or not all(ok for _name, ok, _detail in checks):
         raise typer.Exit(ExitCode.SOME_FAILED)
+
+
+def _shape_words(posting: str, shapes: dict[str, str]) -> str:
+    """Where the details and the tracking editor showed up, in the operator's words."""
+    details = {"drawer": _("a drawer"), "modal": _("a modal dialog"), "section": _("a section of the list's page"),
+               "page": _("a page of their own")}
+    editor = {"dialog": _("a dialog"), "in_place": _("in place, inside the details"), "page": _("a page of its own")}
+    words = [_("details of {posting}: {shape}", posting=posting,
+               shape=details.get(shapes.get("details", ""), shapes.get("details", "?")))]
+    if "editor" in shapes:
+        words.append(_("tracking editor: {shape}", shape=editor.get(shapes["editor"], shapes["editor"])))
+    return "; ".join(words)
 
 
 def _print_checks(checks: list[tuple[str, bool, str]], as_json: bool) -> None:
@@ -130,7 +151,8 @@ def _check_label(name: str) -> str:
               "setup": pgettext("check", "setup"), "portal": pgettext("check", "portal"),
               "session": pgettext("check", "session"), "portal ui": pgettext("check", "portal ui"),
               "screenshot": pgettext("check", "screenshot"), "found by": pgettext("check", "found by"),
-              "fix": pgettext("check", "fix"), "alerts": pgettext("check", "alerts")}
+              "fix": pgettext("check", "fix"), "shape": pgettext("check", "shape"),
+              "not checked": pgettext("check", "not checked"), "alerts": pgettext("check", "alerts")}
     return labels.get(name, name)
 
 

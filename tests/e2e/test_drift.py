@@ -41,7 +41,7 @@ def test_change_should_stop_with_exit_3_naming_the_drift_when_the_edit_button_is
     result = cli("change", number, s10(14_000_001), env_extra={"OZON_RPA_LANG": lang})
 
     assert result.exit_code == 3, result.output
-    assert f"UI drift: PostingDrawer cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in result.output
+    assert f"UI drift: PostingDetails cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in result.output
     assert "not editable" not in result.output
     assert journal(agent_settings, "SELECT outcome FROM items") == [("pending",)]
     assert journal(agent_settings, "SELECT count(*) FROM attempts") == [(0,)], "drift is never retried"
@@ -57,7 +57,7 @@ def test_change_should_stop_with_exit_3_when_a_drawer_field_label_is_renamed(
     result = cli("change", number, s10(14_000_002))
 
     assert result.exit_code == 3, result.output
-    assert "UI drift: PostingDrawer cannot find 'Трек-номер' (lang=ru)" in result.output
+    assert "UI drift: PostingDetails cannot find 'Трек-номер' (lang=ru)" in result.output
     assert journal(agent_settings, "SELECT outcome FROM items") == [("pending",)]
     assert sandbox.posting(number)["save_count"] == 0
 
@@ -76,7 +76,7 @@ def test_bulk_apply_should_stop_at_drift_without_the_breaker_and_resume_once_the
     stopped = cli("bulk", "apply", str(plan), "--yes", "--workers", "1", env_extra={"OZON_RPA_CIRCUIT_BREAKER": "1"})
 
     assert stopped.exit_code == 3, stopped.output
-    assert "UI drift: PostingDrawer cannot find" in stopped.output
+    assert "UI drift: PostingDetails cannot find" in stopped.output
     assert "circuit breaker" not in stopped.output
     assert {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")} == {"pending"}
     assert all(sandbox.posting(n)["save_count"] == 0 for n, _ in rows)

@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from agent.core.settings import Settings
-from pages.posting_drawer import PostingDrawer
-from pages.tracking_dialog import TrackingDialog
+from pages.posting_details import PostingDetails
+from pages.tracking_editor import TrackingEditor
 from tests.conftest import Oracle
 from tests.e2e.test_bulk import REPO, results_of, write_rows
 from tests.e2e.test_change import s10
@@ -40,12 +40,12 @@ def person_sets_number(page: Page, base_url: str, posting: str, number: str) -> 
     """What a person does: open the posting, open the tracking dialog, type a number, save, see the toast."""
     page.goto(f"{base_url}/app/postings/fbs?postingDetails={posting}")
     # Through the page objects: they find what a person sees on either front end (--skins).
-    drawer = PostingDrawer(page, posting, "ru")
+    drawer = PostingDetails(page, posting, "ru")
     drawer.open_edit()
-    dialog = TrackingDialog(page, "ru")
+    dialog = TrackingEditor(drawer)
     dialog.fill(number)
     dialog.save_button.click()
-    expect(dialog.root).to_be_hidden()
+    expect(dialog.number).to_be_hidden()  # the editor closed: its input is gone
     expect(drawer.root.get_by_text(number, exact=True)).to_be_visible()
 
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Request, Route
 
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
-from pages.tracking_dialog import TrackingDialog
+from pages.tracking_editor import TrackingEditor
 from scenarios.portal import Portal, ReadBackRoute
 from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
@@ -67,7 +67,7 @@ def save_then_read_back(agent_settings: Settings, number: str, new: str, during:
             drawer, _ = open_posting(portal, number)
             had_question = portal.question is not None
             drawer.open_edit()
-            dialog = TrackingDialog(page, portal.lang)
+            dialog = TrackingEditor(drawer)
             dialog.fill(new)
             assert dialog.save(10_000).ok
             if during is not None:

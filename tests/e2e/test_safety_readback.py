@@ -18,7 +18,7 @@ from playwright.sync_api import Route
 
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from scenarios.portal import ReadBackRoute
 from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
@@ -181,7 +181,7 @@ def test_read_back_should_load_the_page_when_the_list_behind_the_drawer_does_not
     number = sandbox.postings(editable=True, limit=30)[25]["posting_number"]
     loads: list[str] = []
 
-    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot]:
+    def read_twice() -> tuple[PostingSnapshot, PostingDetails, PostingSnapshot]:
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             portal = bench.portal
             portal.read_back.ask_again = False  # the reopen's own fallback is what is tested here
@@ -256,7 +256,7 @@ def test_read_back_should_sign_in_again_with_a_page_load_when_the_session_lapses
     number = posting_with_number(sandbox, 10 if ask_again else 11)["posting_number"]  # its field is learned
     loads: list[str] = []
 
-    def read_twice() -> tuple[PostingSnapshot, PostingDrawer, PostingSnapshot, ReadBackRoute]:
+    def read_twice() -> tuple[PostingSnapshot, PostingDetails, PostingSnapshot, ReadBackRoute]:
         with workbench(agent_settings) as bench:  # in a thread of its own, as the CLI runs it (no asyncio loop)
             portal = bench.portal
             portal.read_back.ask_again = ask_again

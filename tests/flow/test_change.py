@@ -1,11 +1,11 @@
-"""Changing a number through ``TrackingDialog`` and checking it where the agent checks it. Writes: never --live."""
+"""Changing a number through ``TrackingEditor`` and checking it where the agent checks it. Writes: never --live."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from pages.tracking_dialog import TrackingDialog
+from pages.tracking_editor import TrackingEditor
 from scenarios.portal import Portal
 from tests.conftest import Oracle
 from tests.flow.walk import find_posting, open_drawer, open_list
@@ -21,7 +21,7 @@ def test_change_should_save_the_number_and_show_it_in_the_drawer_and_the_list(
     drawer = open_drawer(portal, number)
     old = drawer.tracking_number()
     drawer.open_edit()
-    dialog = TrackingDialog(portal.page, portal.lang)
+    dialog = TrackingEditor(drawer)
 
     dialog.fill(new, carrier="cdek")
     answer = dialog.save(timeout_ms=10_000)
@@ -46,14 +46,14 @@ def test_change_should_show_the_portal_refusal_of_a_bad_number_and_save_nothing(
     drawer = open_drawer(portal, number)
     old = drawer.tracking_number()
     drawer.open_edit()
-    dialog = TrackingDialog(portal.page, portal.lang)
+    dialog = TrackingEditor(drawer)
 
     dialog.fill(bad)
     answer = dialog.save(timeout_ms=10_000)
 
     assert answer.status == 422
     assert answer.message, "the dialog should show why"
-    expect(dialog.root).to_be_visible()
+    expect(dialog.number).to_be_visible()  # the editor stays open, with its message
     dialog.cancel()
     assert drawer.tracking_number() == old
     assert sandbox_oracle.posting(number)["save_count"] == 0

@@ -22,7 +22,7 @@ from tests.flow.conftest import LANG_COOKIE
 
 pytestmark = [pytest.mark.flow, pytest.mark.e2e]
 
-PAGE_OBJECTS = {"PostingsListPage", "PostingDrawer", "TrackingDialog", "ChatPage"}
+PAGE_OBJECTS = {"PostingsListPage", "PostingDetails", "TrackingEditor", "ChatPage"}
 EDIT_BUTTON_KEY = "drawer.edit_tracking"  # the sandbox's i18n key of «Указать или изменить трек-номер»
 RENAMED = {"ru": "Редактировать трек", "en": "Edit tracking", "zh": "编辑跟踪号"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -43,7 +43,7 @@ def test_live_check_should_save_nothing_and_send_nothing(portal: Portal, sandbox
 
     report = check_ui(portal, tmp_path / "shots")
 
-    assert report.ok and any(e.startswith("TrackingDialog:") for e in report.checked), "the walk should reach Save"
+    assert report.ok and any(e.startswith("TrackingEditor:") for e in report.checked), "the walk should reach Save"
     assert any(e.startswith("ChatPage:") for e in report.checked), "the walk should reach Send"
     assert _state(sandbox_oracle) == before
     routes = sandbox_oracle.http.get("/_sandbox/stats").json()["routes"]
@@ -61,8 +61,8 @@ def test_live_check_should_report_drift_when_a_label_changes(portal: Portal, san
 
     assert not report.ok
     assert [(d.page_object, d.label, d.lang) for d in report.drift] == [
-        ("PostingDrawer", LABELS[lang].edit_tracking, lang)]
-    assert f"UI drift: PostingDrawer cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in str(report.drift[0])
+        ("PostingDetails", LABELS[lang].edit_tracking, lang)]
+    assert f"UI drift: PostingDetails cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in str(report.drift[0])
     (shot,) = (Path(s) for s in report.screenshots)
     assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 10_000
 
@@ -77,7 +77,7 @@ def test_doctor_should_report_ui_drift_and_fail_when_a_label_changes(cli: Callab
     assert "UI drift" in result.output
     checks = {c["check"]: c for c in json.loads(result.output)}
     assert not checks["portal ui"]["ok"]
-    assert "UI drift: PostingDrawer cannot find 'Указать или изменить трек-номер' (lang=ru)" in checks["portal ui"][
+    assert "UI drift: PostingDetails cannot find 'Указать или изменить трек-номер' (lang=ru)" in checks["portal ui"][
         "detail"]
     assert Path(checks["screenshot"]["detail"]).is_file()
 

@@ -1,4 +1,4 @@
-"""Reading a posting with ``PostingDrawer.read()``: what the agent knows before it changes anything."""
+"""Reading a posting with ``PostingDetails.read()``: what the agent knows before it changes anything."""
 
 from __future__ import annotations
 

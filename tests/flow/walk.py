@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from pages.postings_list import PostingsListPage
 from scenarios.portal import Portal
 
@@ -19,16 +19,16 @@ def open_list(portal: Portal, **query: str) -> PostingsListPage:
     return listing
 
 
-def open_drawer(portal: Portal, number: str) -> PostingDrawer:
+def open_drawer(portal: Portal, number: str) -> PostingDetails:
     """A posting's drawer, opened by its URL (``?postingDetails=N``), loaded."""
     settings = portal.settings
     portal.open(PostingsListPage.url(settings.base_url, settings.postings_path, postingDetails=number))
     return loaded_drawer(portal, number)
 
 
-def loaded_drawer(portal: Portal, number: str) -> PostingDrawer:
+def loaded_drawer(portal: Portal, number: str) -> PostingDetails:
     """The drawer of a posting being opened (by a click on its row), once loaded."""
-    drawer = PostingDrawer(portal.page, number, portal.lang)
+    drawer = PostingDetails(portal.page, number, portal.lang)
     drawer.wait_loaded()
     return drawer
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, Route
 
 from agent.core.errors import SessionExpired, UIDrift
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 
 PORTAL = "http://portal.test"
 
@@ -33,11 +33,11 @@ def test_a_drawer_missing_while_the_app_goes_to_sign_in_should_be_a_lapsed_sessi
     serve(page, delay_ms=400)  # after the drawer's wait (200 ms) has ended, within the grace
 
     with pytest.raises(SessionExpired):
-        PostingDrawer(page, "1-1", "ru", timeout_ms=200).wait_loaded()
+        PostingDetails(page, "1-1", "ru", timeout_ms=200).wait_loaded()
 
 
 def test_a_drawer_missing_on_a_page_that_stays_should_be_drift(page: Page) -> None:
     serve(page, delay_ms=None)
 
     with pytest.raises(UIDrift):
-        PostingDrawer(page, "1-1", "ru", timeout_ms=200).wait_loaded()
+        PostingDetails(page, "1-1", "ru", timeout_ms=200).wait_loaded()

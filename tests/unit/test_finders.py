@@ -12,10 +12,10 @@ from playwright.sync_api import Page
 
 from agent.core.errors import UIDrift
 from pages.finders import Control, Finder
-from pages.posting_drawer import PostingDrawer
+from pages.posting_details import PostingDetails
 from pages.postings_list import PostingsListPage
 from pages.privacy import personal_data_boxes
-from pages.tracking_dialog import TrackingDialog
+from pages.tracking_editor import TrackingEditor
 
 pytestmark = pytest.mark.e2e  # a real Chromium
 
@@ -46,7 +46,7 @@ def drawer_html(actions: str = ACTIONS["edit"], buyer_label: str = "Buyer") -> s
 
 def test_drawer_should_be_read_by_label_text_and_layout_on_an_unseen_dom(page: Page) -> None:
     page.set_content(drawer_html())
-    drawer = PostingDrawer(page, NUMBER, "en", timeout_ms=2_000)
+    drawer = PostingDetails(page, NUMBER, "en", timeout_ms=2_000)
     drawer.wait_loaded()
 
     seen = drawer.read()
@@ -61,19 +61,19 @@ def test_drawer_should_be_read_by_label_text_and_layout_on_an_unseen_dom(page: P
 
 def test_a_drawer_with_neither_an_edit_control_nor_a_reason_should_be_drift(page: Page) -> None:
     page.set_content(drawer_html(ACTIONS["none"]))
-    drawer = PostingDrawer(page, NUMBER, "en", timeout_ms=2_000)
+    drawer = PostingDetails(page, NUMBER, "en", timeout_ms=2_000)
     drawer.wait_loaded()
 
     with pytest.raises(UIDrift) as drift:
         drawer.read()
 
     assert (drift.value.page_object, drift.value.label, drift.value.lang) == (
-        "PostingDrawer", "Set or change tracking number", "en")
+        "PostingDetails", "Set or change tracking number", "en")
 
 
 def test_a_drawer_that_says_why_should_be_not_editable_with_its_reason(page: Page) -> None:
     page.set_content(drawer_html(ACTIONS["reason"]))
-    drawer = PostingDrawer(page, NUMBER, "en", timeout_ms=2_000)
+    drawer = PostingDetails(page, NUMBER, "en", timeout_ms=2_000)
     drawer.wait_loaded()
 
     seen = drawer.read()
@@ -140,7 +140,7 @@ DIALOG = """<html lang="en"><body>
 
 def test_dialog_should_type_the_number_and_choose_the_service_in_a_custom_dropdown(page: Page) -> None:
     page.set_content(DIALOG)
-    dialog = TrackingDialog(page, "en", timeout_ms=2_000)
+    dialog = TrackingEditor(PostingDetails(page, NUMBER, "en", timeout_ms=2_000))
     assert dialog.carrier_code() == "cdek"
 
     dialog.fill("RR123456785CN", carrier="china_post")

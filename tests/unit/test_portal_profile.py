@@ -91,6 +91,6 @@ def test_a_click_should_become_a_label_when_the_words_differ_else_a_locator(
 
 
 def test_doctor_should_name_the_label_a_page_object_looked_for_among_labels_of_the_same_words() -> None:
-    assert label_name_for("TrackingDialog", "ru", "Трек-номер") == "tracking_input"
-    assert label_name_for("PostingDrawer", "ru", "Трек-номер") == "field_tracking_number"
+    assert label_name_for("TrackingEditor", "ru", "Трек-номер") == "tracking_input"
+    assert label_name_for("PostingDetails", "ru", "Трек-номер") == "field_tracking_number"
     assert profile_line("ru", "save", 'Сохранить "всё"') == '[labels.ru] save = "Сохранить \\"всё\\""'

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from pages.privacy import Box, personal_data_boxes_and_dialog
+from pages.privacy import Box, personal_data_boxes_and_details
 
-TITLE = "Отправление 1-1"
+NUMBER = "1-1"
 PAGE = """
 <body style="margin:0;font:16px sans-serif">
   <table style="position:absolute;left:0;top:0;width:900px">
@@ -22,6 +22,7 @@ PAGE = """
   </table>
   <div role=dialog style="position:absolute;left:300px;top:0;width:500px;height:400px;{dialog_style}">
     <h2>Отправление 1-1</h2>
+    <div><span>Трек-номер</span> <span>RR473124829GB</span></div>
     <div><span>Покупатель</span> <span id=buyer>Петров Пётр</span></div>
     <div><span>Телефон</span> <span id=phone>+7 900 000-00-00</span></div>
     <div><span>Адрес доставки</span> <span id=address>Москва, Тверская 1</span></div>
@@ -31,7 +32,7 @@ PAGE = """
 
 def boxes_on(page: Page, dialog_style: str, cell_left: int = 400) -> tuple[list[Box], Box | None]:
     page.set_content(PAGE.format(dialog_style=dialog_style, cell_left=cell_left))
-    return personal_data_boxes_and_dialog(page, "ru", TITLE)
+    return personal_data_boxes_and_details(page, "ru", NUMBER)
 
 
 def covers(boxes: list[Box], page: Page, selector: str) -> bool:
@@ -68,7 +69,7 @@ def test_a_cell_under_something_laid_over_the_dialog_should_keep_its_box(page: P
     page.set_content(PAGE.format(dialog_style="background:#fff", cell_left=400)
                      + '<div style="position:absolute;left:390px;top:20px;width:300px;height:40px;z-index:5"></div>')
 
-    boxes, _ = personal_data_boxes_and_dialog(page, "ru", TITLE)
+    boxes, _ = personal_data_boxes_and_details(page, "ru", NUMBER)
 
     assert covers(boxes, page, "#cell")
 
@@ -76,7 +77,7 @@ def test_a_cell_under_something_laid_over_the_dialog_should_keep_its_box(page: P
 def test_without_the_dialog_every_box_should_stay_and_the_picture_be_the_whole_page(page: Page) -> None:
     page.set_content(PAGE.format(dialog_style="background:#fff", cell_left=400))
 
-    boxes, area = personal_data_boxes_and_dialog(page, "ru", "Отправление 9-9")
+    boxes, area = personal_data_boxes_and_details(page, "ru", "9-9")
 
     assert area is None
     assert covers(boxes, page, "#cell")
@@ -93,7 +94,7 @@ def test_without_the_dialog_every_box_should_stay_and_the_picture_be_the_whole_p
 def test_what_the_masking_cannot_read_should_be_covered_whole(page: Page, content: str) -> None:
     page.set_content(f'<body style="margin:0;font:16px sans-serif">{content}</body>')
 
-    boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+    boxes, area = personal_data_boxes_and_details(page, "ru", NUMBER)
 
     assert area is None
     assert covers(boxes, page, "#unreadable")

@@ -13,16 +13,17 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from agent.core.evidence import MASK_COLOUR, Evidence, Masking
-from pages.privacy import personal_data_boxes_and_dialog
+from pages.privacy import personal_data_boxes_and_details
 from tests.evidence_check import pixels_of, red_pixels
 
-TITLE = "Отправление 1-1"
+NUMBER = "1-1"
 #: The buyer's values in pure red: any red pixel left in the picture is personal data in clear.
 PAGE = """
 <body style="margin:0;font:bold 28px sans-serif;background:#fff">
   <div role=dialog id=drawer style="position:fixed;left:300px;top:0;width:500px;height:400px;background:#fff;
        transform:translateX(200px);transition:transform 20s linear">
     <h2>Отправление 1-1</h2>
+    <div><span>Трек-номер</span> <span>RR473124829GB</span></div>
     <div style="display:flex;justify-content:space-between"><span>Покупатель</span>
       <span style="color:#f00">Петров Пётр</span></div>
     <div style="display:flex;justify-content:space-between"><span>Телефон</span>
@@ -37,7 +38,7 @@ def drawer_picture(page: Page, tmp_path: Path) -> Path:
     """The run's evidence picture of the drawer as the page shows it now, masked as a change masks it."""
 
     def masking() -> Masking:
-        boxes, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        boxes, area = personal_data_boxes_and_details(page, "ru", NUMBER)
         return Masking(boxes, area)
 
     kept = Evidence(tmp_path).screenshot(page, "1-1", "before", masking)
@@ -62,7 +63,7 @@ def test_the_drawer_at_rest_should_show_its_red_values_unmasked_without_boxes(pa
     page.set_content(PAGE.replace("transform:translateX(200px);transition:transform 20s linear", ""))
 
     def area_only() -> Masking:
-        _, area = personal_data_boxes_and_dialog(page, "ru", TITLE)
+        _, area = personal_data_boxes_and_details(page, "ru", NUMBER)
         return Masking([], area)
 
     kept = Evidence(tmp_path).screenshot(page, "1-1", "before", area_only)

@@ -1,7 +1,9 @@
-"""The posting detail drawer: every field, the edit control, the chat action, why-not-editable.
+"""A posting's details: every field, the edit control, the chat action, why-not-editable.
 
-Found as a person finds it: the dialog holding the title «Отправление N»; each value is the text beside or
-below its label; statuses, carriers and schemes are read as shown and mapped through the label table.
+Found as a person finds it, whatever holds them (a drawer, a modal, a page section, a page of its own): the
+region showing the title «Отправление N» together with its labelled fields (:mod:`pages.regions`); each value is
+the text beside or below its label; statuses, carriers and schemes are read as shown and mapped through the
+label table.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ from pages.base import SIGN_IN_URL, PageObject
 from pages.dates import parse_shown_date
 from pages.finders import Control
 from pages.labels import Labels
-from pages.layout import DRAWER_DECIDED, DRAWER_FACTS, DRAWER_FACTS_BY_TITLE, DRAWER_STATE, script
+from pages.layout import script
 from pages.portal_names import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES, code_of
+from pages.regions import DETAILS_DECIDED, DETAILS_FACTS, DETAILS_STATE, INPUT_PLACES, details_arg, more_fields
 
-_DRAWER_FACTS = script(DRAWER_FACTS, element=True)
-_DRAWER_FACTS_BY_TITLE = script(DRAWER_FACTS_BY_TITLE)
-_DRAWER_DECIDED = script(DRAWER_DECIDED)
-_DRAWER_STATE = script(DRAWER_STATE)
-#: How long a drawer with neither the edit control nor a reason gets to show one before it counts as drift.
+_DETAILS_FACTS = script(DETAILS_FACTS)
+_DETAILS_DECIDED = script(DETAILS_DECIDED)
+_DETAILS_STATE = script(DETAILS_STATE)
+_INPUT_PLACES = script(INPUT_PLACES)
+#: How long details with neither the edit control nor a reason get to show one before it counts as drift.
 DECIDE_TIMEOUT_MS = 5_000
 #: What our rules know without the portal saying it: the seller sets no number in these schemes ...
 NOT_SELLER_SCHEMES = frozenset({"ozon", "aggregator", "hybryd"})
@@ -56,47 +59,58 @@ def _rule_reason(status: str, status_text: str, scheme: str, scheme_text: str) -
     return ""
 
 
-class PostingDrawer(PageObject):
-    """The drawer of one posting (``?postingDetails=N``)."""
+class PostingDetails(PageObject):
+    """The details of one posting (``?postingDetails=N`` opens them), in whatever holds them."""
 
     def __init__(self, page: Page, posting_number: str, lang: str = "ru", timeout_ms: float | None = None) -> None:
         super().__init__(page, lang, timeout_ms)
         lb = self.labels
         self.posting_number = posting_number
         self.title = lb.drawer_name.format(posting_number)
-        #: Dialogs naming the posting that are not the drawer.
-        self.others = [lb.tracking_dialog]
-        # The dialog holding its title, not the tracking dialog (which names the posting too).
-        self.root = (page.get_by_role("dialog").filter(has=page.get_by_text(self.title, exact=True))
-                     .filter(has_not=page.get_by_text(self.others[0], exact=True)).first)
+        text = lambda words: page.get_by_text(words, exact=True)  # noqa: E731
+        more_labels = more_fields(lb)
+        more = text(more_labels[0])
+        for label in more_labels[1:]:
+            more = more.or_(text(label))
+        # The smallest element holding the title, the tracking-number field and one more field: the elements
+        # holding the title's words are few (its ancestors), so they are picked first, cheaply, by their text.
+        self.root = (page.locator("*").filter(has_text=self.title).filter(has=text(self.title))
+                     .filter(has=text(lb.field_tracking_number)).filter(has=more).last)
         finder = self.finder(self.root)
-        self.not_found = self.root.get_by_text(lb.drawer_not_found, exact=True)
-        self.edit_button = self.control(finder, Control(lb.edit_tracking))
+        self.not_found = page.get_by_text(lb.drawer_not_found, exact=True)
+        edit = Control(lb.edit_tracking)
+        # The edit control nearest the tracking-number field: details may offer other edits ("Изменить" beside the
+        # address too), and only the one in the smallest box holding that field and an edit control is ours.
+        beside_field = (self.root.or_(self.root.locator("*")).filter(has_text=lb.field_tracking_number)
+                        .filter(has=text(lb.field_tracking_number)).filter(has=self.finder().candidates(edit)).last)
+        self.edit_button = self.control(self.finder(beside_field), edit)
         self.chat_button = self.control(finder, Control(lb.chat_buyer))
         self.close_button = self.control(finder, Control(lb.close))
         self.items_table = self.root.get_by_role("table").filter(has=page.get_by_text(lb.items_sku, exact=True))
+        #: The text inputs shown by where, just before the edit control's click: the editor is where one appears.
+        self.inputs_before: dict[str, int] = {}
 
-    def _arg(self, **extra: Any) -> dict[str, Any]:
+    def region_arg(self, **extra: Any) -> dict[str, Any]:
         lb = self.labels
-        return {"title": self.title, "others": self.others, "loading": lb.loading, "signIn": SIGN_IN_URL.pattern,
-                "notFound": lb.drawer_not_found, "tracking": lb.field_tracking_number, **extra}
+        return {**details_arg(lb, self.posting_number), "loading": lb.loading, "signIn": SIGN_IN_URL.pattern,
+                "notFound": lb.drawer_not_found, **extra}
 
     def wait_loaded(self) -> None:
-        """Wait until the drawer shows the posting (or says it does not exist), by its content.
+        """Wait until the details show the posting (or say it does not exist), by their content.
 
         Raises:
             PostingNotFound: the portal has no such posting.
-            PortalError: the drawer still shows its loading text (the portal did not answer).
+            PortalError: the details still show the loading text (the portal did not answer).
             SessionExpired: the app went to the sign-in page instead (its request about the posting was refused).
-            UIDrift: no dialog holds the drawer's title, or it shows no tracking-number field.
+            UIDrift: nothing shows the title, or it shows without the tracking-number field and another field.
         """
         try:
-            state = self.page.wait_for_function(_DRAWER_STATE, arg=self._arg(wait=True),
+            state = self.page.wait_for_function(_DETAILS_STATE, arg=self.region_arg(wait=True),
                                                 timeout=self.timeout_ms).json_value()
         except PlaywrightError as err:
             missing = self._missing()
             if missing == self.labels.loading:  # the portal never answered: an outage (retried), not drift
-                raise PortalError(f"the drawer of {self.posting_number} still shows «{missing}»: "
+                raise PortalError(f"the details of {self.posting_number} still show «{missing}»: "
                                   "the portal did not answer") from err
             raise self._drift(missing, err) from err
         if state == "not-found":
@@ -105,9 +119,9 @@ class PostingDrawer(PageObject):
             raise self._drift(self.title)  # on the sign-in page: a lapsed session, not drift
 
     def _missing(self) -> str:
-        """What the drawer lacks, for naming the drift."""
+        """What the details lack, for naming the drift."""
         try:
-            state = self.page.evaluate(_DRAWER_STATE, self._arg(wait=False))
+            state = self.page.evaluate(_DETAILS_STATE, self.region_arg(wait=False))
         except PlaywrightError:
             return self.title
         return {"loading": self.labels.loading, "no-field": self.labels.field_tracking_number}.get(state, self.title)
@@ -117,14 +131,18 @@ class PostingDrawer(PageObject):
         return self.read().tracking_number
 
     def facts(self) -> dict[str, Any]:
-        """Everything the drawer shows, as its texts (one round trip)."""
+        """Everything the details show, as their texts (one round trip).
+
+        Raises:
+            UIDrift: the details do not show within the time-out.
+        """
         try:
-            # Found by its title in the same call: a locator's evaluate costs five times the protocol messages.
-            found: dict[str, Any] | None = self.page.evaluate(_DRAWER_FACTS_BY_TITLE, self._facts_arg())
+            found: dict[str, Any] | None = self.page.evaluate(_DETAILS_FACTS, self._facts_arg())
             if found is not None:
                 return found
-            # Not there this instant (the app re-rendering it): wait for it as a locator does.
-            facts: dict[str, Any] = self.root.evaluate(_DRAWER_FACTS, self._facts_arg(), timeout=self.timeout_ms)
+            # Not there this instant (the app re-rendering them): wait for them as a locator does.
+            facts: dict[str, Any] = self.page.wait_for_function(_DETAILS_FACTS, arg=self._facts_arg(),
+                                                                timeout=self.timeout_ms).json_value()
         except PlaywrightError as err:
             raise self._drift(self.title, err) from err
         return facts
@@ -134,7 +152,7 @@ class PostingDrawer(PageObject):
         labels = [lb.field_status, lb.field_status_since, lb.field_scheme, lb.field_carrier, lb.field_tracking_number,
                   lb.field_ship_by, lb.field_buyer, lb.field_phone, lb.field_address]
         chat_reasons = [re.escape(t) for t in (lb.chat_no_subscription, lb.chat_window_closed, lb.chat_cancelled)]
-        return self._arg(fields=labels, edit=lb.edit_tracking, chat=lb.chat_buyer, reasons=reason_patterns(lb),
+        return self.region_arg(fields=labels, edit=lb.edit_tracking, chat=lb.chat_buyer, reasons=reason_patterns(lb),
                          chatReasons=chat_reasons, sku=lb.items_sku, quantity=lb.items_quantity)
 
     def _decided(self, facts: dict[str, Any]) -> dict[str, Any]:
@@ -147,14 +165,14 @@ class PostingDrawer(PageObject):
             return facts
         try:
             decided: dict[str, Any] = self.page.wait_for_function(
-                _DRAWER_DECIDED, arg=self._facts_arg(), timeout=min(self.timeout_ms or DECIDE_TIMEOUT_MS,
+                _DETAILS_DECIDED, arg=self._facts_arg(), timeout=min(self.timeout_ms or DECIDE_TIMEOUT_MS,
                                                                     DECIDE_TIMEOUT_MS)).json_value()
         except PlaywrightError as err:
             raise self._drift(self.labels.edit_tracking, err) from err
         return decided
 
     def read(self) -> PostingSnapshot:
-        """Everything the drawer shows about the posting, as plain data (one round trip).
+        """Everything the details show about the posting, as plain data (one round trip).
 
         Raises:
             UIDrift: the tracking-number field or the items table cannot be found.
@@ -197,18 +215,19 @@ class PostingDrawer(PageObject):
         )
 
     def close(self) -> None:
-        """Close the drawer and wait until it is gone (the list behind it takes clicks again)."""
-        self.close_button.click()  # the first of its two: the × in its header or the one at its foot
+        """Close the details (a drawer's ×, a page's way back) and wait until they are gone."""
+        self.close_button.click()  # the first of a drawer's two: the × in its header or the one at its foot
         self.root.wait_for(state="hidden", timeout=self.timeout_ms)
 
     def open_edit(self) -> None:
-        """Open the tracking-number dialog.
+        """Click the edit control (the tracking editor then shows: see :class:`pages.tracking_editor.TrackingEditor`).
 
         Raises:
-            UIDrift: the drawer shows no edit control (a click that timed out on a control that does show is a
+            UIDrift: the details show no edit control (a click that timed out on a control that does show is a
                 portal error instead, and retried).
         """
         try:
+            self.inputs_before = self.page.evaluate(_INPUT_PLACES, self.region_arg())
             self.edit_button.click(timeout=self.timeout_ms)  # it waits for the control to show, as a person does
         except PlaywrightTimeoutError as err:
             if not self.edit_button.is_visible():
@@ -216,7 +235,7 @@ class PostingDrawer(PageObject):
             raise
 
     def controls(self) -> dict[str, Locator]:
-        """The drawer's fields and controls, for the drift check (on an editable posting)."""
+        """The fields and controls of the details, for the drift check (on an editable posting)."""
         lb = self.labels
         found = {self.title: self.root}
         for label in (lb.field_status, lb.field_carrier, lb.field_tracking_number, lb.field_buyer, lb.field_address):
