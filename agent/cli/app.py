@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from agent.cli import bulk, calibrate, capture, getting_started, posting, stats, watch
+from agent.cli import alert, bulk, calibrate, capture, getting_started, posting, stats, watch
 from agent.core.i18n import set_ui_lang
 from agent.core.logs import configure_logging
 from agent.core.settings import Settings
@@ -66,7 +66,7 @@ def main(
         pass
 
 
-# Every command, in the order ``ozon-rpa --help`` lists them (the bulk group last).
+# Every command, in the order ``ozon-rpa --help`` lists them (the groups last: alert, bulk).
 app.command()(bulk.report)
 app.command()(calibrate.calibrate)
 app.command()(capture.capture)
@@ -79,6 +79,7 @@ app.command()(getting_started.doctor)
 app.command()(getting_started.demo)
 app.command()(watch.watch)
 app.command()(stats.stats)
+app.add_typer(alert.alert, name="alert")
 app.add_typer(bulk.bulk, name="bulk")
 
 __all__ = ["app", "main"]

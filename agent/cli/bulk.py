@@ -11,10 +11,12 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from agent.alerts.messages import bulk_finished, bulk_stopped
 from agent.bulk.plan import Plan, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_age
 from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, plan_unread, rebuild_report, resume_run, start_run
-from agent.cli.bulk_output import print_plan, print_summary
+from agent.cli.alerting import finish_alerts, start_alerts
+from agent.cli.bulk_output import print_plan, print_summary, resume_command
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
 from agent.core.i18n import _
@@ -135,6 +137,12 @@ def apply_command(
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)
+    dispatcher = start_alerts(settings)
+    started = ""  # the run, once it is in the journal: from then on, a stop is alerted with how to resume it
+
+    def resume_line(run: str, *, where: Path | None = None) -> str:
+        return resume_command(run, ctx.obj, otp_source=otp_source, where=where)
+
     journal = Journal(settings.journal_path)
     try:
         if resume:
@@ -153,15 +161,27 @@ def apply_command(
             if not resume:
                 run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
                                          overwrite_changed=overwrite_changed)
+            started = run.id  # held by this process now (a run held by another one is refused above, not alerted)
             console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
                             who=run.approved_by or _("nobody")), highlight=False)
             result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
                                           confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:
+        if started:  # the run began and ended here: it is resumable, and the seller is told how
+            counts = {o.value: sum(1 for i in journal.items(started) if i.outcome == o) for o in Outcome}
+            dispatcher.send(bulk_stopped(started, str(err), counts, (settings.runs_dir / started / "report.html")
+                                         .resolve(), resume_line(started, where=Path.cwd()), shop=settings.company))
+        finish_alerts(dispatcher)
         fail(str(err), exit_for(err))
     finally:
         journal.close()
-    print_summary(result)
+    report_path = (result.run_dir / "report.html").resolve()
+    dispatcher.send(
+        bulk_stopped(result.run.id, result.aborted, result.counts, report_path,
+                     resume_line(result.run.id, where=Path.cwd()), shop=settings.company) if result.aborted
+        else bulk_finished(result.run.id, result.run.source, result.counts, report_path, shop=settings.company))
+    print_summary(result, resume=resume_line(result.run.id))
+    finish_alerts(dispatcher)
     if result.aborted:
         raise typer.Exit(ExitCode.ABORTED)
     raise typer.Exit(exit_code_for(i.outcome for i in result.items))

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 from rich.markup import escape
 from rich.table import Table
 
@@ -51,8 +58,39 @@ def action_label(action: str) -> str:
     return labels.get(action, action)
 
 
-def print_summary(result: ApplyOutcome) -> None:
-    """Counts by outcome, where the report is, and how to resume."""
+#: The global options that shape a run (``ctx.obj`` keys), as they are written on the command line.
+_GLOBAL_OPTIONS = (("base_url", "--base-url"), ("state_dir", "--state-dir"), ("lang", "--lang"),
+                   ("ui_lang", "--ui-lang"), ("portal_profile", "--profile"))
+
+
+def resume_command(run_id: str, global_options: Mapping[str, Any] | None = None, *, otp_source: str | None = None,
+                   where: Path | None = None) -> str:
+    """The command that resumes a run exactly as it was started: the same global options (state folder, portal,
+    profile ...) and, with ``where``, from the same folder (a relative state folder and ``.env`` are read there).
+
+    >>> resume_command("20261126-bulk-1a2b", {"state_dir": Path("shop1")}, where=Path("/srv/ozon"))
+    'cd /srv/ozon && ozon-rpa --state-dir shop1 bulk apply --resume 20261126-bulk-1a2b'
+    """
+    options = dict(global_options or {})
+    args = ["ozon-rpa"]
+    for key, option in _GLOBAL_OPTIONS:
+        if options.get(key):
+            args += [option, str(options[key])]
+    if options.get("headless") is False:
+        args.append("--headed")
+    args += ["bulk", "apply", "--resume", run_id]
+    if otp_source:
+        args += ["--otp-source", otp_source]
+    windows = os.name == "nt"
+    command = subprocess.list2cmdline(args) if windows else shlex.join(args)
+    if where is None:
+        return command
+    folder = subprocess.list2cmdline([str(where)]) if windows else shlex.quote(str(where))
+    return f"cd /d {folder} && {command}" if windows else f"cd {folder} && {command}"
+
+
+def print_summary(result: ApplyOutcome, resume: str | None = None) -> None:
+    """Counts by outcome, where the report is, and how to resume (``resume``: the exact command)."""
     table = Table(pgettext("column", "outcome"), pgettext("column", "postings"))
     for outcome, count in result.counts.items():
         if count:
@@ -64,4 +102,5 @@ def print_summary(result: ApplyOutcome) -> None:
     if result.aborted:
         label = _("stopped:")
         console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
-        console.print(_("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
+        console.print(_("resume with: {command}", command=resume) if resume else
+                      _("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from agent.cli.alerting import alerts_check
 from agent.cli.shared import ask_code, console, exit_for, fail, print_json, settings_from
 from agent.core.browser import choose_browser
 from agent.core.errors import AgentError
@@ -67,6 +68,7 @@ def doctor(
         check_setup(settings)
         checks.append(("settings", True, _("{url} (portal language {lang}, state {state})", url=settings.base_url,
                                            lang=settings.lang, state=settings.state_dir)))
+        checks.append(alerts_check(settings))  # where alerts go: service and host only, never a token
     except AgentError as err:
         checks.append(("setup", False, str(err)))
         _print_checks(checks, as_json)
@@ -150,7 +152,7 @@ def _check_label(name: str) -> str:
               "session": pgettext("check", "session"), "portal ui": pgettext("check", "portal ui"),
               "screenshot": pgettext("check", "screenshot"), "found by": pgettext("check", "found by"),
               "fix": pgettext("check", "fix"), "shape": pgettext("check", "shape"),
-              "not checked": pgettext("check", "not checked")}
+              "not checked": pgettext("check", "not checked"), "alerts": pgettext("check", "alerts")}
     return labels.get(name, name)
 
 

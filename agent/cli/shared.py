@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from agent.alerts.targets import alert_urls
 from agent.core.errors import AbortRun, AgentError, ConfigError, InputError
 from agent.core.i18n import _, set_ui_lang
 from agent.core.records import ExitCode, Outcome
@@ -30,6 +32,7 @@ def settings_from(ctx: typer.Context, **more: Any) -> Settings:
     try:
         settings = Settings(**overrides)
         set_ui_lang(settings.ui_language)
+        alert_urls(settings)  # from the first moment on, no log line can show a token of an alert URL
         return settings
     except ValidationError as err:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
@@ -45,11 +48,12 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def reach_portal(settings: Settings) -> None:
+def reach_portal(settings: Settings, before_failing: Callable[[str], None] | None = None) -> None:
     """The first contact with the portal, once and before any browser: exit 3 with what to do if it fails.
 
     Commands that drive the portal call this after their other checks (agent.preflight) and before the
     browser starts; commands that need no portal (history, stats, report, bulk approve, sandbox) do not.
+    ``before_failing`` hears why, before the command ends (the watch alerts it).
     """
     from agent.core.portal_check import PortalUnreachable, check_portal
 
@@ -59,6 +63,8 @@ def reach_portal(settings: Settings) -> None:
     try:
         answer = check_portal(settings)
     except PortalUnreachable as err:
+        if before_failing is not None:
+            before_failing(str(err))
         fail(str(err), ExitCode.ABORTED)
         return
     logger.debug("portal: {}", answer.describe())

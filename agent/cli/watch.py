@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from agent.cli.alerting import finish_alerts, start_alerts
 from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
 from agent.core.errors import AgentError
 from agent.core.i18n import _, ngettext, pgettext
@@ -16,6 +18,7 @@ from agent.core.records import ExitCode
 from agent.core.vocabulary import posting_status_label
 from agent.preflight import check_setup
 from agent.rules.anomalies import Finding
+from agent.watch.alerts import WatchAlerts
 from agent.watch.report import RULE_LABELS, by_posting
 from agent.watch.runner import DEFAULT_TABS, ScanResult
 from agent.watch.runner import watch as run_watch
@@ -61,25 +64,44 @@ def watch(
         check_setup(settings)
     except AgentError as err:
         fail(str(err), exit_for(err))
-    reach_portal(settings)  # once, up front; later scans meet an outage in the watch's own way
+    tabs = ("all",) if all_tabs else DEFAULT_TABS
+    dispatcher = start_alerts(settings)
+    alerts = WatchAlerts(settings, dispatcher, tabs)
+
+    def done_alerting() -> None:
+        finish_alerts(dispatcher)
+        alerts.close()
+
+    def unreachable(why: str) -> None:
+        alerts.could_not_scan("portal", why, continues=False)
+        done_alerting()
+
+    reach_portal(settings, unreachable)  # once, up front; later scans meet an outage in the watch's own way
 
     def show(result: ScanResult) -> None:
         _print_scan(result.run_id, result.findings, result.facts.rows_seen, result.facts.drawers_read,
                     result.facts.seconds, result.report, result.csv)
 
+    # Nobody at a terminal (cron, a timer): a lapsed session is reported, and no one-time code is asked for that
+    # nobody would type (each ask sends the seller an SMS).
+    ask = ask_code if sys.stdin.isatty() else None
     try:
-        outcome = run_watch(settings, ask_code, every_s=every_s, max_scans=max_scans,
-                            tabs=("all",) if all_tabs else DEFAULT_TABS, on_scan=show)
+        outcome = run_watch(settings, ask, every_s=every_s, max_scans=max_scans, tabs=tabs, on_scan=show,
+                            alerts=alerts)
     except AgentError as err:
+        done_alerting()
         # Exit 1 means "postings flagged": a scan that could not finish (the portal failed) is 3, not 1.
         fail(_("{why}\nThe scan could not finish.", why=err), ExitCode.ABORTED if exit_for(err) == ExitCode.SOME_FAILED
              else exit_for(err))
         return
+    done_alerting()
     if outcome.aborted:
         fail(_("{why}\nThe watch stopped; run it again once the cause is cleared (a person clears the "
                "anti-bot check; UI drift needs the label table fixed).", why=outcome.aborted), ExitCode.ABORTED)
     if outcome.interrupted:
         console.print(ngettext("stopped after {n} scan", "stopped after {n} scans", len(outcome.scans)))
+    elif outcome.last_failure:
+        fail(_("{why}\nThe last scan could not finish.", why=outcome.last_failure), ExitCode.ABORTED)
     raise typer.Exit(outcome.exit_code)
 
 

@@ -1,6 +1,7 @@
 """The run journal: every run, every posting in it, every attempt and notice, in SQLite (WAL).
 
-Watch scans are runs of kind ``watch``; what each one flagged is in ``findings``.
+Watch scans are runs of kind ``watch``; what each one flagged is in ``findings``; what alerts already told
+the seller (so that each thing is told once) is in ``alert_state``.
 The journal is written *before* anything is reported: a row is added as ``pending`` when a run starts,
 ``save_started`` is stamped right before the Save click (so a resume after a crash knows the save may have
 landed and reads the portal first), and the outcome is written before the CLI or the report says it.
@@ -304,3 +305,20 @@ class Journal:
         rows = self._exec("SELECT posting_number, rule, detail, status, tracking_number FROM findings"
                           " WHERE run_id=? ORDER BY rowid", (run_id,))
         return [dict(r) for r in rows]
+
+    # -- what alerts already told (agent/alerts) -------------------------------------------------------
+
+    def alert_state(self, scope: str) -> dict[str, str]:
+        """What was last told about each key of ``scope`` (e.g. a posting and its flags), as it was recorded."""
+        rows = self._exec("SELECT key, state FROM alert_state WHERE scope=?", (scope,))
+        return {r["key"]: r["state"] for r in rows}
+
+    def set_alert_state(self, scope: str, states: Mapping[str, str | None]) -> None:
+        """Record what was told about these keys of ``scope``, all at once (``None`` forgets a key)."""
+        with self._tx() as db:
+            for key, state in states.items():
+                if state is None:
+                    db.execute("DELETE FROM alert_state WHERE scope=? AND key=?", (scope, key))
+                else:
+                    db.execute("INSERT OR REPLACE INTO alert_state (scope, key, state, at) VALUES (?, ?, ?, ?)",
+                               (scope, key, state, now_iso()))

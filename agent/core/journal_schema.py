@@ -1,9 +1,10 @@
 """The journal's tables, and opening its SQLite file with them: WAL, one connection shared by every thread.
 
-No migrations so far: every table and index is created ``IF NOT EXISTS``. A later column belongs here (an
-``ALTER TABLE`` guarded by ``PRAGMA table_info``, as the sandbox's store does), so that a journal written by an
-older version still opens. The questions asked of the tables are in :mod:`agent.core.journal`; the leases keep
-their own table (:mod:`agent.core.leases`).
+No migrations so far: every table and index is created ``IF NOT EXISTS``, so a journal written by an older
+version gains a later table (``alert_state``: what alerts already told the seller) the first time it is opened,
+its rows untouched. A later column belongs here (an ``ALTER TABLE`` guarded by ``PRAGMA table_info``, as the
+sandbox's store does), so that a journal written by an older version still opens. The questions asked of the
+tables are in :mod:`agent.core.journal`; the leases keep their own table (:mod:`agent.core.leases`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ CREATE TABLE IF NOT EXISTS findings (
     tracking_number TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);
+CREATE TABLE IF NOT EXISTS alert_state (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+);
 """
 
 

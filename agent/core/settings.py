@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     count_resends: bool = True
     #: The user's portal profile (TOML): their own labels and locators for the portal (``pages/profile.py``).
     portal_profile: Path | None = None
+    #: Where alerts go (``agent/alerts``): one or more Apprise URLs (Telegram, WeCom, DingTalk, Feishu, e-mail,
+    #: JSON webhooks, ...), separated by spaces or commas. A secret: URLs carry tokens, so only each one's service
+    #: and host are ever shown. Unset: no alerts.
+    alert_urls: SecretStr | None = None
+    #: The longest a command waits at its end for its alerts to go out, retries included; an alert still on its
+    #: way then is given up and reported as not delivered (the run's outcome and exit code never depend on it).
+    alert_timeout_s: float = Field(default=15.0, gt=0, le=300, description="alerts: wait at most this long")
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -99,6 +99,6 @@ def test_json_for_scripts_should_keep_its_english_keys_in_every_language(lang: s
                                                                          closed_port: int) -> None:
     result = run(lang, tmp_path / "state", "doctor", "--no-live", "--json", base_url=f"http://127.0.0.1:{closed_port}")
     checks = json.loads(result.output)
-    assert [c["check"] for c in checks] == ["browser", "settings", "portal"]
+    assert [c["check"] for c in checks] == ["browser", "settings", "alerts", "portal"]
     assert set(checks[0]) == {"check", "ok", "detail"}
     assert "无法连接门户" in checks[-1]["detail"] if lang == "zh" else "не удаётся связаться" in checks[-1]["detail"]
