@@ -48,7 +48,8 @@ def test_every_problem_of_settings_profile_sign_in_and_file_should_be_reported_t
 
     assert run.code == 2, run.output
     assert "4 problems were found" in run.output
-    assert "1. OZON_RPA_STATE_DIR" in run.output and "cannot create" in run.output and "choose another folder" in run.output
+    assert "1. OZON_RPA_STATE_DIR" in run.output and "cannot create" in run.output
+    assert "choose another folder" in run.output
     assert f"2. {SIGN_IN_FIX}" in run.output
     assert "3. " in run.output and "portal.toml" in run.output and "no_such_label" in run.output
     assert f"4. {COLUMNS_FIX}" in run.output
