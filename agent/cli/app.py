@@ -17,12 +17,14 @@ import typer
 from pydantic import ValidationError
 
 from agent.cli import bulk, calibrate, capture, getting_started, posting, stats, watch
+from agent.cli.localized import LocalizedGroup
 from agent.core.i18n import set_ui_lang
 from agent.core.logs import configure_logging
 from agent.core.settings import Settings
 
 app = typer.Typer(
     name="ozon-rpa",
+    cls=LocalizedGroup,  # --help, the command list and usage errors in the operator's language
     help="Set and change shipment tracking numbers in the Ozon seller back-office, with evidence.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
