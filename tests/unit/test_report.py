@@ -90,7 +90,8 @@ def test_report_shows_every_approval_field_of_the_run_record_at_the_top(tmp_path
                     approval_key_fingerprint="SHA256:9f2c1e", approval_note_of_tomorrow="seen twice")
     html = write_report(tmp_path, run, _rows(), plan=None).read_text(encoding="utf-8")
 
-    approvals = html[html.index('class="card approvals"'):html.index("</section>", html.index('class="card approvals"'))]
+    start = html.index('class="card approvals"')
+    approvals = html[start:html.index("</section>", start)]
     assert '<dd data-field="approved_by">anna.petrova</dd>' in approvals
     assert "Approver</dt>" in approvals and "anna.petrova@shop.example" in approvals
     assert "Approver&#39;s key fingerprint</dt>" in approvals and "SHA256:9f2c1e" in approvals
