@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from agent.cli import bulk, calibrate, capture, getting_started, posting, stats, watch
+from agent.cli import bulk, calibrate, capture, getting_started, machine_setup, posting, stats, watch
 from agent.cli.localized import LocalizedGroup
 from agent.core.i18n import set_ui_lang
 from agent.core.logs import configure_logging
@@ -76,6 +76,7 @@ app.command()(posting.login)
 app.command()(posting.change)
 app.command()(posting.notify)
 app.command()(posting.history)
+app.command()(machine_setup.setup)
 app.command()(getting_started.sandbox)
 app.command()(getting_started.doctor)
 app.command()(getting_started.demo)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.core.i18n import N_, _
+
 #: Words the check of Chinese fonts writes (simplified Chinese, as the portal and the report show it).
 CHINESE_SAMPLE = "货件跟踪号修改证据报告"
 #: A character no font draws: what a missing glyph looks like in a font.
@@ -34,6 +36,15 @@ KNOWN_FILES = {
     "darwin": ("PingFang.ttc", "Hiragino Sans GB.ttc", "STHeiti Light.ttc", "Arial Unicode.ttf", "Helvetica.ttc"),
     "linux": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "wqy-microhei.ttc", "wqy-zenhei.ttc",
               "DroidSansFallbackFull.ttf", "DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
+}
+
+
+#: How to get fonts for Chinese, per OS.
+CHINESE_FONT_FIXES = {
+    "win32": N_("add Chinese (Simplified) in Settings > Time & language > Language & region (it brings its fonts)"),
+    "darwin": N_("Chinese fonts come with macOS: restore them in Font Book (File > Restore Standard Fonts)"),
+    "linux": N_("install them: sudo apt-get install -y fonts-noto-cjk (Debian, Ubuntu) or "
+                "sudo dnf install -y google-noto-sans-cjk-fonts (Fedora)"),
 }
 
 
@@ -134,3 +145,8 @@ def font_for(text: str, size: int) -> ImageFont.FreeTypeFont | None:
 def chinese_font() -> FontFile | None:
     """A font that writes simplified Chinese, or None: pages and evidence in Chinese would show empty boxes."""
     return font_file_for(CHINESE_SAMPLE)
+
+
+def chinese_font_fix(platform: str = sys.platform) -> str:
+    """How to get fonts that write Chinese on ``platform`` (``sys.platform``), in the operator's language."""
+    return _(CHINESE_FONT_FIXES.get(platform, CHINESE_FONT_FIXES["linux"]))
