@@ -40,10 +40,10 @@ SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-ch
 #: Chromium's headless shell as distributions name it (Debian: ``apt-get install chromium-headless-shell``).
 SYSTEM_HEADLESS_SHELLS = ("chromium-headless-shell", "chrome-headless-shell")
 INSTALL_HINT = N_(
-    "No Chromium found. Install one of:\n"
+    "No Chromium found. Run `ozon-rpa setup`: it finds one or installs Chromium, else says what to install. Or:\n"
     "  - Debian/Ubuntu:  sudo apt-get install -y chromium chromium-headless-shell\n"
-    "  - anywhere with internet:  .venv/bin/playwright install chromium\n"
-    "or point OZON_RPA_BROWSER_PATH at a Chromium or Chrome executable."
+    "  - anywhere with internet:  python -m playwright install chromium\n"
+    "or point OZON_RPA_BROWSER_PATH at a Chromium, Chrome or Edge executable."
 )
 #: Chromium-based browsers installed where Windows and macOS put them (not on PATH there): Chrome, Edge, Chromium.
 #: Microsoft Edge comes with every Windows 10 and 11, so a seller's PC needs no download at all.
