@@ -47,6 +47,7 @@ def build_wheel(work: Path) -> Path:
     return wheel
 
 
+@pytest.mark.timeout(1800)  # a cold pip cache downloads Playwright and the rest from the registry
 def test_a_seller_should_go_from_the_wheel_to_a_green_demo_with_setup_alone(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path)
     venv = tmp_path / "seller-venv"
@@ -60,6 +61,8 @@ def test_a_seller_should_go_from_the_wheel_to_a_green_demo_with_setup_alone(tmp_
 
     installed = run([str(python), "-c", "import agent; print(agent.__file__)"], cwd=home, timeout=60, env=env)
     assert str(venv) in installed and str(REPO) not in installed, "the wheel's own code, not the checkout's"
+    chinese = run([str(ozon_rpa), "--ui-lang", "zh", "--help"], cwd=home, timeout=60, env=env)
+    assert "受监督的批量修改" in chinese and "用法：" in chinese, "the catalogs travel in the wheel"
 
     started = time.monotonic()
     setup = run([str(ozon_rpa), "setup"], cwd=home, timeout=600, env=env)
