@@ -251,18 +251,15 @@ def check_raw_apply(settings: Settings, path: Path, *, yes: bool, sheet: str | N
     with all_problems() as check:
         if settings.require_approval or settings.four_eyes:
             rule = "OZON_RPA_FOUR_EYES" if settings.four_eyes else "OZON_RPA_REQUIRE_APPROVAL"
-            check(_refuse, _("{file}: {rule} is on, so a raw file cannot be applied: plan it "
-                             "(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan",
-                             file=path.name, rule=rule, path=path))
+            check.add(InputError(_("{file}: {rule} is on, so a raw file cannot be applied: plan it "
+                                   "(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan",
+                                   file=path.name, rule=rule, path=path)))
         input_file = check(check_input_file, path, sheet=sheet)
         if not yes and not sys.stdin.isatty():
-            check(_refuse, _("applying a raw file needs a confirmation: add --yes, or plan and approve it first"))
+            check.add(InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it "
+                                   "first")))
     assert input_file is not None  # for the type checker: the collector raised when the file could not be read
     return input_file
-
-
-def _refuse(message: str) -> None:  # a refusal, as a check the collector runs
-    raise InputError(message)
 
 
 def check_resume(settings: Settings, run_id: str) -> None:

@@ -129,7 +129,7 @@ def apply_command(
             if resume:
                 check(check_resume, settings, resume)
             elif source is None:
-                check(_no_source)
+                check.add(InputError(_("give a plan or input file, or --resume RUN")))
             elif _is_plan(source):
                 early_plan = check(check_plan, settings, source)
                 if early_plan is not None:
@@ -150,7 +150,7 @@ def apply_command(
                                        reviewed=confirm == "each")
             run_id = new_run_id("bulk")
         else:
-            _no_source()
+            raise InputError(_("give a plan or input file, or --resume RUN"))
         if early_plan is None:  # a plan file was checked above, before the browser
             _check_plan_for_apply(settings, plan, overwrite_changed=overwrite_changed, resuming=bool(resume))
         with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
@@ -170,10 +170,6 @@ def apply_command(
     if result.aborted:
         raise typer.Exit(ExitCode.ABORTED)
     raise typer.Exit(exit_code_for(i.outcome for i in result.items))
-
-
-def _no_source() -> None:
-    raise InputError(_("give a plan or input file, or --resume RUN"))
 
 
 def _plan_for_apply(settings: Settings, source: Path, *, yes: bool, sheet: str | None, workers: int,

@@ -40,6 +40,10 @@ class ProblemCollector:
             self.found.append(problem)
         return None
 
+    def add(self, problem: AgentError) -> None:
+        """Keep a problem found without a check function (a refusal the caller words itself)."""
+        self.found.append(problem)
+
     def raise_found(self) -> None:
         """Raise what was found: nothing, the one problem as it is (its own type and exit code), or all of them.
 

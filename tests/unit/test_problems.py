@@ -49,3 +49,10 @@ def test_a_bug_should_not_be_collected_but_stop_at_once() -> None:
 def test_no_problem_should_raise_nothing() -> None:
     with all_problems() as check:
         check(lambda: None)
+
+
+def test_a_refusal_worded_by_the_caller_should_be_kept_with_the_checks_problems() -> None:
+    with pytest.raises(Problems) as found, all_problems() as check:
+        check.add(InputError("give a plan or input file, or --resume RUN"))
+        check(refuse, ConfigError("no saved sign-in"))
+    assert [str(p) for p in found.value.problems] == ["give a plan or input file, or --resume RUN", "no saved sign-in"]
