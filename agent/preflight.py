@@ -1,18 +1,19 @@
 """Checks that need no browser, run before one starts: a bad setting, file, number or plan costs no sign-in.
 
-Every command that drives the portal runs these first, in this order, and stops at the first that fails:
+Every command that drives the portal runs these first, in this order, and collects every problem they find
+(:func:`agent.core.problems.all_problems`: settings, profile, sign-in, folders, the file) to say them together:
 
-1. settings (:func:`check_setup`): an allowed target host, a code source that fits it (and, once portal
-   profiles exist, the profile file: load and validate it in :func:`check_setup`);
-2. the input: the file (readable, content matching its extension, the required columns, each row's
-   posting and tracking number, repeats), or the command's arguments (:func:`check_change`,
-   :func:`check_posting_number`);
+1. settings (:func:`check_setup`): an allowed target host, a code source that fits it, the state folder, the
+   sign-in, the portal profile;
+2. the input: the file (readable, content matching its extension, the required columns, each row's posting and
+   tracking number, repeats), or the command's arguments (:func:`check_change`, :func:`check_posting_number`);
 3. what the journal already knows: a number recorded on another posting, a plan's approval, a run to
    resume, a change to tell the buyer about;
 4. the first contact with the portal (:func:`agent.core.portal_check.check_portal`), once, without retries.
 
-Failures of 1 and 2 are ``InputError``/``ConfigError`` (exit 2, nothing touched); journal rejections keep
-the command's usual outcome; the portal check raises ``PortalUnreachable`` (exit 3).
+Failures of 1 and 2 are ``InputError``/``ConfigError`` (exit 2, nothing touched), several at once ``Problems``
+(exit 2); journal rejections keep the command's usual outcome; the portal check raises ``PortalUnreachable``
+(exit 3), and is made only when nothing else was found.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from agent.core.errors import BusinessRuleError, ConfigError, InputError, Invali
 from agent.core.hosts import ensure_allowed, host_allowed
 from agent.core.i18n import N_, _
 from agent.core.journal import Journal
+from agent.core.problems import all_problems
 from agent.core.records import ChangeRequest, Lookup, Outcome
 from agent.core.settings import Settings
 from agent.rules import tracking
@@ -41,14 +43,14 @@ BAD_PORTS = frozenset({
     0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
     110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
     532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060,
-    5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+    5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080
 })
 #: The posting-number shape in words, for messages.
 POSTING_SHAPE = N_("8-10 digits, a dash, 4 digits, a dash and the shipment index, like 48173252-0033-2")
 
 
 def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
-    """Settings that cannot work, found without opening anything.
+    """Settings that cannot work, found without opening anything; every one of them, not only the first.
 
     Args:
         settings: the settings to check.
@@ -57,10 +59,23 @@ def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
             in the browser window (``login --interactive``).
 
     Raises:
-        ConfigError: the base URL is not a web address, its host is not on ``OZON_RPA_ALLOWED_HOSTS``, its
-            port is one browsers refuse, the ``sandbox`` code source is asked of a remote host, the
-            state folder cannot be written, or a one-time code will be needed and nobody can give it.
+        ConfigError: the base URL (not a web address, a host not allowed, a port browsers refuse, the ``sandbox``
+            code source for a remote host), the state folder, a code nobody can give, the portal profile.
+        Problems: more than one of these, each with its fix.
     """
+    with all_problems() as check:
+        check(_check_target, settings)
+        check(check_writable_dir, settings.state_dir,
+              _("OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)"))
+        check(_check_sign_in, settings, code_needed)
+        # The portal profile is checked here (a broken one is an exit 2 before any browser); its checker lives with
+        # the page objects (the label names are theirs), registered by the CLI: foundations do not import pages.
+        for profile_check in SETUP_CHECKS:
+            check(profile_check, settings)
+
+
+def _check_target(settings: Settings) -> None:
+    """The portal's address: a web address, on an allowed host, on a port browsers open; the code source fits it."""
     if not settings.base_url.startswith(("http://", "https://")) or not settings.host:
         raise ConfigError(_("OZON_RPA_BASE_URL={url} is not an http:// or https:// address; set it to the portal, "
                             "e.g. https://seller.ozon.ru or http://127.0.0.1:8400 (the sandbox)",
@@ -80,7 +95,10 @@ def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
                             "(ERR_UNSAFE_PORT); serve the portal on another port, e.g. `ozon-rpa sandbox --port 8400`",
                             url=settings.base_url, port=port))
     ensure_allowed(settings)  # the rest of the host rules (the sandbox code source is for loopback only)
-    check_writable_dir(settings.state_dir, _("OZON_RPA_STATE_DIR (the journal, the sign-in state and the runs)"))
+
+
+def _check_sign_in(settings: Settings, code_needed: bool | None) -> None:
+    """A sign-in that will need a one-time code has someone at a terminal to type it."""
     needs_code = not settings.storage_state_path.exists() if code_needed is None else code_needed
     if needs_code and settings.otp_source == "prompt" and not sys.stdin.isatty():
         why = (_("there is no saved sign-in ({path})", path=settings.storage_state_path) if code_needed is None
@@ -89,11 +107,6 @@ def check_setup(settings: Settings, *, code_needed: bool | None = None) -> None:
             _("a one-time code will be needed ({why}) and there is no terminal to ask for the code: run "
               "`ozon-rpa login` (or `ozon-rpa login --interactive`) in a terminal first; for the local sandbox, "
               "OZON_RPA_OTP_SOURCE=sandbox reads the code from its outbox", why=why))
-    # The portal profile (labels and locators) is loaded and checked here, so that a broken profile file is an
-    # exit 2 before any browser; its checker lives with the page objects (the label names are theirs) and is
-    # registered by the CLI, as foundations do not import pages.
-    for check in SETUP_CHECKS:
-        check(settings)
 
 
 #: Checks of settings owned by the layers above (the portal profile), run last by :func:`check_setup`;
@@ -110,8 +123,8 @@ def check_writable_dir(folder: Path, what: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ConfigError(_("{what}: cannot create {folder}: {why}", what=what, folder=folder,
-                            why=err.strerror or err)) from None
+        raise ConfigError(_("{what}: cannot create {folder}: {why}; choose another folder, or create it yourself",
+                            what=what, folder=folder, why=err.strerror or err)) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ConfigError(_("{what}: {folder} is not writable; choose another folder or fix its permissions",
                             what=what, folder=folder))
@@ -232,26 +245,25 @@ def check_raw_apply(settings: Settings, path: Path, *, yes: bool, sheet: str | N
     """Check that a raw CSV/XLSX may be applied directly, and read it.
 
     Raises:
-        InputError: approval is required (a raw file has none), nobody can confirm (no --yes and no
-            terminal), or the file is bad.
+        InputError: approval is required (a raw file has none), nobody can confirm (no --yes and no terminal), or
+            the file is bad; ``Problems`` for more than one of these.
     """
-    if settings.require_approval or settings.four_eyes:
-        rule = "OZON_RPA_FOUR_EYES" if settings.four_eyes else "OZON_RPA_REQUIRE_APPROVAL"
-        raise InputError(_("{file}: {rule} is on, so a raw file cannot be applied: plan it "
-                           "(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan",
-                           file=path.name, rule=rule, path=path))
-    input_file = check_input_file(path, sheet=sheet)
-    if not yes and not sys.stdin.isatty():
-        raise InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it first"))
+    with all_problems() as check:
+        if settings.require_approval or settings.four_eyes:
+            rule = "OZON_RPA_FOUR_EYES" if settings.four_eyes else "OZON_RPA_REQUIRE_APPROVAL"
+            check.add(InputError(_("{file}: {rule} is on, so a raw file cannot be applied: plan it "
+                                   "(`ozon-rpa bulk plan {path}`), have the plan approved, then apply the plan",
+                                   file=path.name, rule=rule, path=path)))
+        input_file = check(check_input_file, path, sheet=sheet)
+        if not yes and not sys.stdin.isatty():
+            check.add(InputError(_("applying a raw file needs a confirmation: add --yes, or plan and approve it "
+                                   "first")))
+    assert input_file is not None  # for the type checker: the collector raised when the file could not be read
     return input_file
 
 
 def check_resume(settings: Settings, run_id: str) -> None:
-    """Check that a run can be resumed (it exists and its plan copy is there), without changing it.
-
-    Raises:
-        InputError: no such run, or its plan copy is missing.
-    """
+    """Check that a run can be resumed (it exists and its plan copy is there), without changing it (else InputError)."""
     journal = Journal(settings.journal_path)
     try:
         run = journal.run(run_id)

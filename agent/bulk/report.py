@@ -3,11 +3,18 @@
 The page lives in the run folder next to the evidence, so screenshots are linked by relative paths and
 the folder can be zipped, moved and opened offline. Everything shown is escaped (Jinja2 autoescape):
 reasons and input cells come from sellers' files and portal messages.
+
+What an auditor reads first is at the top: the counts, and who approved what (every approval field the run
+record has: :func:`approval_fields` shows fields added later without a change here). Then one compact row per
+posting (about eight to a 1280x800 screen), each picture a thumbnail that opens the full image, its stamp (burnt
+into the picture) shown once, as the thumbnail's tooltip, with the step and time beside it. Printing gives an A4
+landscape archive copy (the print stylesheet).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -20,7 +27,7 @@ from agent.bulk.plan import Plan
 from agent.bulk.results import ResultRow
 from agent.core import i18n, vocabulary
 from agent.core.evidence_stamp import read_stamp
-from agent.core.i18n import _
+from agent.core.i18n import N_, _
 from agent.core.journal import RunRecord
 from agent.core.records import Outcome
 from agent.rules.carriers import carrier_name
@@ -29,6 +36,19 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 REPORT_NAME = "report.html"
 _IMAGES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 _OUTCOME_ORDER = (Outcome.CHANGED, Outcome.UNCHANGED, Outcome.REJECTED, Outcome.FAILED, Outcome.PENDING)
+#: Fields of the run record that say who approved what (shown at the top; new ones are shown as they come).
+_APPROVAL_FIELD = re.compile(r"approv|signature|fingerprint|principal")
+#: The words for the approval fields known today; a field added later shows its own name until it gets one.
+APPROVAL_LABELS = {
+    "approved_by": N_("Approved by"),
+    "approved_at": N_("Approved at"),
+    "approver_principal": N_("Approver"),
+    "approval_key_fingerprint": N_("Approver's key fingerprint"),
+    "approver_key_fingerprint": N_("Approver's key fingerprint"),
+    "approval_signature": N_("Approval signature"),
+}
+#: The time at the start of a stamp ("2026-11-28 07:40:12 UTC | ..."), shown beside its thumbnail.
+_STAMP_TIME = re.compile(r"^\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d) UTC")
 
 
 def _environment() -> Environment:
@@ -65,6 +85,8 @@ def _evidence(paths: list[str], run_dir: Path) -> dict[str, list[dict[str, str]]
             entry["label"] = "trace"
         if Path(path).suffix.lower() in _IMAGES:
             entry["stamp"] = read_stamp(run_dir / path)  # the same stamp as burned into the image
+            taken = _STAMP_TIME.match(entry["stamp"])
+            entry["time"] = taken.group(1) if taken else ""
             images.append(entry)
         else:
             files.append(entry)
@@ -93,10 +115,30 @@ def _duration(start: str, finish: str | None) -> str:
     return _("{minutes} min {seconds} s", minutes=mins, seconds=secs)
 
 
+def approval_fields(run: RunRecord) -> list[dict[str, str]]:
+    """Who approved what, from every approval field the run record has (``approved_by`` first), for the top.
+
+    Each entry: ``label`` (in the operator's words), ``value`` and ``key`` (the field's name, for the page's
+    ``data-field``). An empty ``approved_by`` is kept: "not approved" is what an auditor must see.
+    """
+    fields = run.model_dump()
+    names = sorted((n for n in fields if _APPROVAL_FIELD.search(n)), key=lambda n: (n != "approved_by", n))
+    shown = []
+    for name in names:
+        value = fields[name]
+        if value in (None, "") and name != "approved_by":
+            continue
+        label = _(APPROVAL_LABELS[name]) if name in APPROVAL_LABELS else name.replace("_", " ").capitalize()
+        text = _when(value) if name.endswith("_at") and isinstance(value, str) else str(value or "")
+        shown.append({"key": name, "label": label, "value": text})
+    return shown
+
+
 def report_context(run_dir: Path, run: RunRecord, rows: list[ResultRow], *, plan: Plan | None) -> dict[str, Any]:
     """The data the template shows (separate from rendering so tests and other formats can use it)."""
     counts = Counter(row.outcome for row in rows)
     return {
+        "approvals": approval_fields(run),
         "run": run,
         "started": _when(run.started_at),
         "finished": _when(run.finished_at),

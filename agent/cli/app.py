@@ -16,13 +16,15 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from agent.cli import alert, bulk, calibrate, capture, getting_started, posting, stats, watch
+from agent.cli import alert, bulk, calibrate, capture, getting_started, machine_setup, posting, stats, watch
+from agent.cli.localized import LocalizedGroup
 from agent.core.i18n import set_ui_lang
 from agent.core.logs import configure_logging
 from agent.core.settings import Settings
 
 app = typer.Typer(
     name="ozon-rpa",
+    cls=LocalizedGroup,  # --help, the command list and usage errors in the operator's language
     help="Set and change shipment tracking numbers in the Ozon seller back-office, with evidence.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -74,6 +76,7 @@ app.command()(posting.login)
 app.command()(posting.change)
 app.command()(posting.notify)
 app.command()(posting.history)
+app.command()(machine_setup.setup)
 app.command()(getting_started.sandbox)
 app.command()(getting_started.doctor)
 app.command()(getting_started.demo)

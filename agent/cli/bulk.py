@@ -22,6 +22,7 @@ from agent.core.errors import AgentError, InputError
 from agent.core.i18n import _
 from agent.core.journal import Journal, RunRecord, new_run_id
 from agent.core.leases import Lease
+from agent.core.problems import all_problems
 from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.core.settings import Settings
 from agent.core.vocabulary import outcome_label
@@ -60,10 +61,11 @@ def plan_command(
 ) -> None:
     """Validate FILE and read each posting's current state (read-only) into a plan file."""
     settings = settings_from(ctx, otp_source=otp_source)
-    try:
-        check_setup(settings)
-        check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
-        check_writable_dir((output or file).resolve().parent, _("the plan's folder"))  # before the portal is read
+    try:  # every problem at once, before any browser: settings, sign-in, the file, the plan's folder (exit 2)
+        with all_problems() as check:
+            check(check_setup, settings)
+            check(check_input_file, file, sheet=sheet, force=force)
+            check(check_writable_dir, (output or file).resolve().parent, _("the plan's folder"))
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)
@@ -123,17 +125,20 @@ def apply_command(
     if confirm not in (None, "each"):
         fail(_("--confirm takes 'each'"), ExitCode.BAD_INPUT)
     early_plan: Plan | None = None
-    try:  # everything that needs no browser: the file or plan, its approval and age, the run to resume
-        check_setup(settings)
-        if resume:
-            check_resume(settings, resume)
-        elif source is None:
-            raise InputError(_("give a plan or input file, or --resume RUN"))
-        elif _is_plan(source):
-            early_plan = check_plan(settings, source)
-            _check_plan_for_apply(settings, early_plan, overwrite_changed=overwrite_changed, resuming=False)
-        else:
-            check_raw_apply(settings, source, yes=yes, sheet=sheet)
+    try:  # everything that needs no browser, every problem at once: settings, the file or plan, its approval
+        with all_problems() as check:  # and age, the run to resume
+            check(check_setup, settings)
+            if resume:
+                check(check_resume, settings, resume)
+            elif source is None:
+                check.add(InputError(_("give a plan or input file, or --resume RUN")))
+            elif _is_plan(source):
+                early_plan = check(check_plan, settings, source)
+                if early_plan is not None:
+                    check(_check_plan_for_apply, settings, early_plan, overwrite_changed=overwrite_changed,
+                          resuming=False)
+            else:
+                check(check_raw_apply, settings, source, yes=yes, sheet=sheet)
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)

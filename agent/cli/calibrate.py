@@ -15,6 +15,7 @@ from agent import preflight
 from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
 from agent.core.errors import AgentError
 from agent.core.i18n import _
+from agent.core.problems import all_problems
 from agent.core.records import ExitCode
 from agent.core.settings import Settings
 from agent.preflight import check_posting_number, check_setup
@@ -50,9 +51,10 @@ def calibrate(
     settings = settings_from(ctx, otp_source=otp_source, headless=headless)
     profile = settings.portal_profile or DEFAULT_PROFILE
     try:
-        check_posting_number(posting)
-        # A profile still to be written is no error here: calibrate writes it.
-        check_setup(settings if profile.exists() else settings.model_copy(update={"portal_profile": None}))
+        with all_problems() as checked:
+            checked(check_posting_number, posting)
+            # A profile still to be written is no error here: calibrate writes it.
+            checked(check_setup, settings if profile.exists() else settings.model_copy(update={"portal_profile": None}))
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)

@@ -16,6 +16,7 @@ from agent.core.errors import AbortRun, AgentError, RunInProgress
 from agent.core.i18n import _, pgettext, ui_lang
 from agent.core.journal import Journal
 from agent.core.leases import Lease
+from agent.core.problems import all_problems
 from agent.core.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
 from agent.core.settings import Settings
 from agent.core.spreadsheet_cells import SafeDictWriter
@@ -92,11 +93,15 @@ def change(
         lookup=Lookup.BUYER if by_buyer else Lookup.KEYWORD if by_keyword else Lookup.NUMBER,
         query=by_buyer or by_keyword or "", expected_items=items, expected_address=expect_address, pending=pending,
     )
-    try:
-        check_setup(settings)
-        checked = check_change(settings, request)  # a posting number of the wrong shape: exit 2 here
+    try:  # every problem at once: settings, sign-in, a posting number of the wrong shape (exit 2)
+        with all_problems() as check:
+            check(check_setup, settings)
+            found = check(check_change, settings, request)
     except AgentError as err:
         fail(str(err), exit_for(err))
+        return
+    assert found is not None  # for the type checker: the collector raised otherwise
+    checked = found
     request, warnings = checked.request, checked.warnings
     if checked.rejection:  # our own rules say no: recorded as rejected without opening the portal
         run, result = reject_before_browser(settings, request, checked.rejection)
@@ -155,9 +160,10 @@ def notify(
 ) -> None:
     """(Re)send the buyer notice of a posting's last change (or of the delay, when it is pending)."""
     settings = settings_from(ctx, otp_source=otp_source)
-    try:
-        check_setup(settings)
-        posting = check_notify(settings, posting)  # a posting with a recorded change, before any browser
+    try:  # every problem at once: settings, sign-in, a posting with a recorded change, before any browser
+        with all_problems() as check:
+            check(check_setup, settings)
+            posting = check(check_notify, settings, posting) or posting
     except AgentError as err:
         fail(str(err), exit_for(err))
     reach_portal(settings)

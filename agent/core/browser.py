@@ -4,8 +4,8 @@ Order of preference: a remote browser when ``OZON_RPA_BROWSER_ENDPOINT`` names o
 ``playwright run-server`` or of a browser farm that speaks Playwright's protocol, reached through
 ``BrowserType.connect``); else ``OZON_RPA_BROWSER_PATH``; else, for a headless run, Chromium's headless shell
 (Playwright's own, then the system's ``chromium-headless-shell``); then Playwright's own bundled Chromium; a
-system Chromium (Debian's ``/usr/bin/chromium`` and friends). The CLI, the test-suite's
-``browser_type_launch_args`` fixture and the runner all call :func:`launch_options`.
+system Chromium (Debian's ``/usr/bin/chromium`` and friends; on Windows and macOS, an installed Chrome or Edge).
+The CLI, the test-suite's ``browser_type_launch_args`` fixture and the runner all call :func:`launch_options`.
 
 Why the headless shell first: it is the same Blink and V8 without the full browser's UI layers, and Playwright
 itself launches it for headless runs. Measured on a bulk run of 4 workers on 2 cores (``bench/bulk_bench.py``):
@@ -40,11 +40,24 @@ SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-ch
 #: Chromium's headless shell as distributions name it (Debian: ``apt-get install chromium-headless-shell``).
 SYSTEM_HEADLESS_SHELLS = ("chromium-headless-shell", "chrome-headless-shell")
 INSTALL_HINT = N_(
-    "No Chromium found. Install one of:\n"
+    "No Chromium found. Run `ozon-rpa setup`: it finds one or installs Chromium, else says what to install. Or:\n"
     "  - Debian/Ubuntu:  sudo apt-get install -y chromium chromium-headless-shell\n"
-    "  - anywhere with internet:  .venv/bin/playwright install chromium\n"
-    "or point OZON_RPA_BROWSER_PATH at a Chromium or Chrome executable."
+    "  - anywhere with internet:  python -m playwright install chromium\n"
+    "or point OZON_RPA_BROWSER_PATH at a Chromium, Chrome or Edge executable."
 )
+#: Chromium-based browsers installed where Windows and macOS put them (not on PATH there): Chrome, Edge, Chromium.
+#: Microsoft Edge comes with every Windows 10 and 11, so a seller's PC needs no download at all.
+INSTALLED_BROWSERS = {
+    "win32": ("C:/Program Files/Google/Chrome/Application/chrome.exe",
+              "C:/Program Files (x86)/Google/Chrome/Application/chrome.exe",
+              "~/AppData/Local/Google/Chrome/Application/chrome.exe",
+              "C:/Program Files (x86)/Microsoft/Edge/Application/msedge.exe",
+              "C:/Program Files/Microsoft/Edge/Application/msedge.exe"),
+    "darwin": ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+               "~/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+               "/Applications/Chromium.app/Contents/MacOS/Chromium",
+               "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge"),
+}
 
 
 @dataclass(frozen=True)
@@ -160,6 +173,10 @@ def find_browser(browser_path: Path | None = None, *, headless: bool = True, end
         found = shutil.which(name)
         if found:
             return BrowserChoice(Path(found), "system")
+    for place in INSTALLED_BROWSERS.get(sys.platform, ()):
+        installed = Path(place).expanduser()
+        if installed.is_file():
+            return BrowserChoice(installed, "system")
     raise ConfigError(_(INSTALL_HINT))
 
 

@@ -5,6 +5,7 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
 
     AgentError
     ├── InputError             bad usage or an unreadable input file: exit 2, nothing touched
+    │   └── Problems           several problems found before a browser, reported together: exit 2
     ├── ConfigError            settings that cannot work (no browser, host not allowed): exit 2
     ├── BusinessRuleError      the portal or our rules say no: outcome ``rejected``, never retried
     │   ├── PostingNotFound
@@ -27,7 +28,7 @@ so scenarios and the runner reason about *what went wrong*, not about which libr
 
 from __future__ import annotations
 
-from agent.core.i18n import _
+from agent.core.i18n import _, ngettext
 
 
 class AgentError(Exception):
@@ -36,6 +37,21 @@ class AgentError(Exception):
 
 class InputError(AgentError):
     """Bad usage or unreadable input; names the file, row and field where it can."""
+
+
+class Problems(InputError):
+    """Every problem the checks before a browser found, said together so that one round of fixes is enough.
+
+    Attributes:
+        problems: each problem, in the order the checks found them (never fewer than two).
+    """
+
+    def __init__(self, problems: list[AgentError]) -> None:
+        self.problems = problems
+        header = ngettext("{n} problem was found; nothing was started. Fix it, then run the command again:",
+                          "{n} problems were found; nothing was started. Fix them all, then run the command again:",
+                          len(problems))
+        super().__init__("\n".join([header, *(f"  {n}. {problem}" for n, problem in enumerate(problems, 1))]))
 
 
 class ConfigError(AgentError):

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import gettext
 import io
+import locale
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -74,6 +76,22 @@ def language_of_locale(value: str) -> str | None:
         return "en"
     base = name.replace("-", "_").split("_", 1)[0].lower()
     return base if base in UI_LANGS else None
+
+
+def windows_display_locale() -> str:
+    """Windows' display language as a POSIX locale name (``zh_CN``, ``ru_RU``); "" elsewhere or when unknown.
+
+    Windows sets no ``LANG``: a Chinese Windows is known by its display language, as the OS itself tells it.
+    """
+    if sys.platform != "win32":
+        return ""
+    try:
+        import ctypes
+
+        lcid = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())
+    except (AttributeError, OSError, ValueError):
+        return ""
+    return locale.windows_locale.get(lcid, "")
 
 
 def catalog_path(lang: str) -> Path:

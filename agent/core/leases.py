@@ -2,9 +2,10 @@
 
 Two parts, both off the shelf rather than a protocol of our own:
 
-- an **OS file lock** (``fcntl.flock``) on ``STATE_DIR/locks/<run>.lock``, taken first and held until the run
-  ends. The kernel drops it when the process ends in any way (a crash, ``kill -9``), so "is that run still
-  going?" is answered by trying to take its lock, not by guessing from a pid that may have been reused;
+- an **OS file lock** on ``STATE_DIR/locks/<run>.lock`` (``filelock``: ``flock`` on Linux and macOS, ``LockFileEx``
+  through ``msvcrt.locking`` on Windows), taken first and held until the run ends. The OS drops it when the process
+  ends in any way (a crash, ``kill -9``, Task Manager's "End task"), so "is that run still going?" is answered by
+  trying to take its lock, not by guessing from a pid that may have been reused;
 - a **lease table** in the journal's SQLite (``leases``: run, plan hash, posting, host, pid), claimed in one
   ``BEGIN IMMEDIATE`` write transaction, so two processes starting at the same instant are serialized: the
   second sees the first's rows, finds its lock held, and is refused with its run id, host and pid (exit 3).
@@ -16,7 +17,6 @@ as alive.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import socket
 import sqlite3
@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+
+from filelock import BaseFileLock, FileLock, Timeout
 
 from agent.core.errors import RunInProgress
 from agent.core.i18n import _
@@ -63,18 +65,15 @@ def _lock_path(locks_dir: Path, holder: str) -> Path:
     return locks_dir / f"{holder}.lock"
 
 
-def _try_lock(path: Path, *, create: bool) -> int | None:
-    """An fd holding ``path``'s exclusive lock, or None when another open file holds it (or it is missing)."""
+def _try_lock(path: Path) -> BaseFileLock | None:
+    """``path``'s exclusive lock, held, or None when another open file (another process, or another lease of this
+    one) holds it. Never waits: a run that is still going is refused at once."""
+    lock = FileLock(path, mode=0o600, thread_local=False)
     try:
-        fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
-    except FileNotFoundError:
+        lock.acquire(blocking=False)
+    except Timeout:
         return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
+    return lock
 
 
 def _alive(locks_dir: Path, holder: Holder, host: str) -> bool:
@@ -84,10 +83,10 @@ def _alive(locks_dir: Path, holder: Holder, host: str) -> bool:
     path = _lock_path(locks_dir, holder.holder)
     if not path.exists():
         return False  # released (or never written): nobody holds it
-    fd = _try_lock(path, create=False)
-    if fd is None:
+    lock = _try_lock(path)
+    if lock is None:
         return path.exists()  # held by a live process (or released and removed meanwhile)
-    os.close(fd)  # we could take it: its process is gone
+    lock.release()  # we could take it: its process is gone
     return False
 
 
@@ -107,7 +106,7 @@ class Lease:
         self.plan_hash = plan_hash
         self.postings = sorted({p for p in postings if p})
         self.host = socket.gethostname()
-        self._fd: int | None = None
+        self._lock: BaseFileLock | None = None
 
     def acquire(self) -> Lease:
         """Take the run's file lock, then claim the plan and postings in one write transaction.
@@ -116,12 +115,12 @@ class Lease:
             RunInProgress: a live run (or change) holds this plan, one of these postings, or this very run.
         """
         self.locks_dir.mkdir(parents=True, exist_ok=True)
-        fd = _try_lock(_lock_path(self.locks_dir, self.holder), create=True)
-        if fd is None:
+        lock = _try_lock(_lock_path(self.locks_dir, self.holder))
+        if lock is None:
             others = [h for h in self._holders() if h.holder == self.holder]
             raise RunInProgress(self._refusal(others[0] if others else
                                               Holder(self.holder, self.kind, self.host, 0), "this run"))
-        self._fd = fd
+        self._lock = lock
         try:
             self._claim()
         except BaseException:
@@ -185,8 +184,8 @@ class Lease:
                  what=what, who=who.describe())
 
     def release(self) -> None:
-        """Drop the claim and the lock (also done by the kernel when the process dies)."""
-        if self._fd is None:
+        """Drop the claim and the lock (also done by the OS when the process dies)."""
+        if self._lock is None:
             return
         try:
             db = self._connect()
@@ -198,10 +197,13 @@ class Lease:
             self._unlock()
 
     def _unlock(self) -> None:
-        if self._fd is not None:
-            _lock_path(self.locks_dir, self.holder).unlink(missing_ok=True)
-            os.close(self._fd)  # closing the last fd drops the flock
-            self._fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+            try:  # tidy: a missing lock file means "ended" to _alive; Windows refuses while another process has it open
+                _lock_path(self.locks_dir, self.holder).unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def __enter__(self) -> Lease:
         return self.acquire()

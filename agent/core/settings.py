@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from agent.core.i18n import language_of_locale
+from agent.core.i18n import language_of_locale, windows_display_locale
 
 Lang = Literal["ru", "en", "zh"]
 OtpSource = Literal["prompt", "sandbox"]
@@ -106,8 +106,10 @@ class Settings(BaseSettings):
     @property
     def ui_language(self) -> str:
         """The operator's language: ``ui_lang``, else the system locale's (the first set of LC_ALL, LC_MESSAGES,
-        LANG, as POSIX orders them) when it is one we speak, else the portal's."""
+        LANG, as POSIX orders them; on Windows, which sets none, its display language) when it is one we speak,
+        else the portal's."""
         system = next((v for v in (self.locale_all, self.locale_messages, self.locale_lang) if v.strip()), "")
+        system = system or windows_display_locale()
         return self.ui_lang or language_of_locale(system) or self.lang
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.browser import find_browser, main
+from agent.core.browser import INSTALLED_BROWSERS, find_browser, main
 from agent.core.errors import ConfigError
 
 
@@ -111,3 +111,17 @@ def test_the_makefiles_check_should_fail_until_a_headless_shell_is_there(
     assert main([]) == 0 and main(["--headless-shell"]) == 1
     executable(bin_dir / "chromium-headless-shell")
     assert main(["--headless-shell"]) == 0
+
+
+def test_a_chrome_or_edge_installed_where_windows_puts_it_should_be_found(
+    machine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not on PATH there: Edge comes with every Windows 10 and 11, so a seller's PC needs no download."""
+    edge = executable(tmp_path / "Program Files (x86)" / "Microsoft" / "Edge" / "Application" / "msedge.exe")
+    monkeypatch.setattr("agent.core.browser.sys.platform", "win32")
+    chrome = tmp_path / "Google/Chrome/Application/chrome.exe"  # not installed
+    monkeypatch.setitem(INSTALLED_BROWSERS, "win32", (str(chrome), str(edge)))
+
+    choice = find_browser()
+
+    assert (choice.executable, choice.source) == (edge, "system")

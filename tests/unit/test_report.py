@@ -53,7 +53,8 @@ def test_report_counts_outcomes(tmp_path: Path) -> None:
 
 def test_report_links_evidence_by_relative_paths(tmp_path: Path) -> None:
     html = _render(tmp_path)
-    assert f'<a href="{P1}/before.png"><img src="{P1}/before.png" loading="lazy"' in html
+    assert f'<a class="thumb" href="{P1}/before.png" target="_blank"' in html
+    assert f'<img class="small" src="{P1}/before.png" loading="lazy"' in html
     assert f'src="{P1}/after.png"' in html
     assert f'href="{P4}/trace.zip">trace</a>' in html
     assert str(tmp_path) not in html
@@ -75,3 +76,30 @@ def test_report_is_self_contained(tmp_path: Path) -> None:
     html = _render(tmp_path)
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<link" not in html and "<script" not in html
+
+
+def test_report_shows_every_approval_field_of_the_run_record_at_the_top(tmp_path: Path) -> None:
+    """Fields about approval that the run record gains later (a principal, a key's fingerprint) show up as they come."""
+
+    class SignedRun(RunRecord):
+        approver_principal: str = ""
+        approval_key_fingerprint: str = ""
+        approval_note_of_tomorrow: str = ""
+
+    run = SignedRun(**_run().model_dump(), approver_principal="anna.petrova@shop.example",
+                    approval_key_fingerprint="SHA256:9f2c1e", approval_note_of_tomorrow="seen twice")
+    html = write_report(tmp_path, run, _rows(), plan=None).read_text(encoding="utf-8")
+
+    start = html.index('class="card approvals"')
+    approvals = html[start:html.index("</section>", start)]
+    assert '<dd data-field="approved_by">anna.petrova</dd>' in approvals
+    assert "Approver</dt>" in approvals and "anna.petrova@shop.example" in approvals
+    assert "Approver&#39;s key fingerprint</dt>" in approvals and "SHA256:9f2c1e" in approvals
+    assert "Approval note of tomorrow</dt>" in approvals and "seen twice" in approvals
+    assert html.index('class="card approvals"') < html.index("<table")
+
+
+def test_report_says_not_approved_at_the_top_when_nobody_approved(tmp_path: Path) -> None:
+    run = _run().model_copy(update={"approved_by": ""})
+    html = write_report(tmp_path, run, _rows(), plan=None).read_text(encoding="utf-8")
+    assert '<dd data-field="approved_by"><span class="unapproved">not approved</span></dd>' in html
