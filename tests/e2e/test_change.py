@@ -35,6 +35,7 @@ def journal_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
         return list(db.execute(sql))
 
 
+@pytest.mark.every_skin
 @pytest.mark.parametrize("lang", ["ru", "zh"], ids=["russian-portal", "chinese-portal"])
 def test_change_should_save_verify_and_record_with_masked_evidence(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, lang: str
@@ -80,6 +81,7 @@ def test_change_should_reject_a_posting_that_does_not_exist(cli: Callable[..., A
     assert "rejected" in result.output and "not found" in result.output
 
 
+@pytest.mark.every_skin
 def test_change_should_reject_a_posting_that_is_not_editable(cli: Callable[..., Any], sandbox: Oracle) -> None:
     posting = sandbox.postings(editable=False, limit=1)[0]
 
@@ -105,6 +107,7 @@ def test_change_should_reject_a_probable_typo_without_touching_the_portal(
     assert journal_rows(agent_settings, "SELECT outcome FROM items") == [("rejected",)]
 
 
+@pytest.mark.every_skin
 def test_change_should_save_once_when_the_portal_loses_the_acknowledgement(
     cli: Callable[..., Any], sandbox: Oracle
 ) -> None:
@@ -120,6 +123,7 @@ def test_change_should_save_once_when_the_portal_loses_the_acknowledgement(
     assert truth["save_count"] == 1, "a save whose answer was lost must not be repeated"
 
 
+@pytest.mark.every_skin
 def test_change_should_fail_after_retries_and_keep_a_private_trace_when_every_save_fails(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
 ) -> None:

@@ -31,6 +31,7 @@ def journal(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
         return list(db.execute(sql))
 
 
+@pytest.mark.every_skin
 @pytest.mark.parametrize("lang", ["ru", "en"], ids=["russian-portal", "english-portal"])
 def test_change_should_stop_with_exit_3_naming_the_drift_when_the_edit_button_is_renamed(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, lang: str
@@ -48,6 +49,7 @@ def test_change_should_stop_with_exit_3_naming_the_drift_when_the_edit_button_is
     assert sandbox.posting(number)["save_count"] == 0
 
 
+@pytest.mark.every_skin
 def test_change_should_stop_with_exit_3_when_a_drawer_field_label_is_renamed(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
 ) -> None:

@@ -22,7 +22,7 @@ from tests.e2e.test_change import s10
 from tests.e2e.test_safety_masking import evidence_of, unmasked_shot
 from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data, buyer_data_found, ocr_text
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.every_skin]  # masking: on every front end
 
 
 @pytest.mark.parametrize("key", ["field.buyer", "field.phone", "field.address"],

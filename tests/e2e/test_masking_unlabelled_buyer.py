@@ -19,7 +19,7 @@ from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
 from tests.evidence_check import red_pixels
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.every_skin]  # masking: on every front end
 
 #: Adds a red, unlabelled "name · address" line on top of each dialog that shows up (and again after re-renders).
 HEADER = """

@@ -54,6 +54,7 @@ def journal_items(settings: Settings) -> list[tuple[Any, ...]]:
         return list(db.execute("SELECT outcome, old_tracking, error FROM items"))
 
 
+@pytest.mark.every_skin
 @pytest.mark.parametrize("mode", ["drop", "other"], ids=["save-not-stored", "another-number-stored"])
 def test_change_should_fail_naming_the_portals_value_when_a_save_answers_success_but_does_not_stick(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, mode: str
@@ -135,6 +136,7 @@ def test_change_should_end_failed_naming_the_portals_answer_when_every_save_fail
 
 @pytest.mark.parametrize("memory", ["memory", "stale", "revalidate"],
                          ids=["app-answers-from-memory", "app-shows-memory-first", "app-asks-but-shows-memory"])
+@pytest.mark.every_skin
 def test_change_should_not_take_an_apps_memory_for_the_portals_answer(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, memory: str
 ) -> None:
