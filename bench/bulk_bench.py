@@ -123,9 +123,14 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[int, int, str, fl
     return proc.returncode, peak, output, sum(cpu.values())
 
 
-def start_sandbox(latency_ms: int, postings: int) -> tuple[subprocess.Popen[str], str]:
+#: The portal profile each sandbox front end needs (the inline skin words its title and some controls otherwise).
+PROFILES = {"inline": REPO / "tests" / "profiles" / "inline.toml"}
+
+
+def start_sandbox(latency_ms: int, postings: int, skin: str = "classic") -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([sys.executable, "-m", "fixtures.sandbox", "--port", "0", "--postings", str(postings),
-                             "--latency-ms", str(latency_ms)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+                             "--latency-ms", str(latency_ms), "--skin", skin], cwd=REPO, stdout=subprocess.PIPE,
+                            text=True)
     assert proc.stdout is not None
     first = proc.stdout.readline().strip()
     return proc, first.rsplit(" ", 1)[-1]
@@ -160,13 +165,16 @@ def step_medians(path: Path) -> dict[str, tuple[int, float]]:
     return {name: (len(values), round(statistics.median(values), 3)) for name, values in spans.items()}
 
 
-def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: bool) -> dict[str, object]:
+def bench_once(url: str, workers: int, changes: int, serial_base: int, traces: bool,
+               skin: str = "classic") -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="ozon-bench-"))
     source = write_changes(url, changes, serial_base, work)
     times = work / "steps.jsonl"
     env = {**os.environ, "OZON_RPA_BASE_URL": url, "OZON_RPA_STATE_DIR": str(work / "state"),
            "OZON_RPA_OTP_SOURCE": "sandbox", "OZON_RPA_TRACES": str(traces).lower(),
            "OZON_RPA_STEP_TIMES": str(times)}
+    if skin in PROFILES:
+        env["OZON_RPA_PORTAL_PROFILE"] = str(PROFILES[skin])
     # Sign-in reuse, as a user's runs have it: the session is saved beforehand (``ozon-rpa login``), untimed, as
     # the baseline's is (codegen's ``--save-storage``). The timed run then checks it and goes on.
     login = subprocess.run([sys.executable, "-m", "agent", "login"], env=env, capture_output=True, text=True,
@@ -217,14 +225,16 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=800)
     parser.add_argument("--no-traces", action="store_true", help="do not record per-posting traces")
     parser.add_argument("--no-baseline", action="store_true", help="skip the recorded-flow baseline")
+    parser.add_argument("--skin", default="classic", choices=("classic", "modern", "inline"),
+                        help="the sandbox's front end (the baseline, a recorded script, needs classic)")
     args = parser.parse_args()
-    sandbox, url = start_sandbox(args.latency_ms, args.postings)
+    sandbox, url = start_sandbox(args.latency_ms, args.postings, args.skin)
     print(f"{datetime.now().isoformat(timespec='minutes')}: sandbox {url}, latency {args.latency_ms} ms, "
           f"{args.changes} rows per run, screenshots on, traces {'off' if args.no_traces else 'on (kept on failure)'}"
-          f"; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+          f"; front end {args.skin}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     try:
         baseline = 0.0
-        if not args.no_baseline:
+        if not args.no_baseline and args.skin == "classic":
             from bench.recorded_flow import run as recorded_flow
 
             figures = recorded_flow(url, args.changes, False, 50_000_000)
@@ -233,7 +243,7 @@ def main() -> None:
         print(" | ".join(HEADER) + (" | x_baseline" if baseline else ""))
         steps: dict[int, object] = {}
         for n, workers in enumerate(args.workers):
-            figures = bench_once(url, workers, args.changes, 30_000_000 + n * 100_000, not args.no_traces)
+            figures = bench_once(url, workers, args.changes, 30_000_000 + n * 100_000, not args.no_traces, args.skin)
             ratio = f" | {figures['per_minute'] / baseline:.2f}" if baseline else ""  # type: ignore[operator]
             print(" | ".join(str(figures[h]) for h in HEADER) + ratio, flush=True)
             steps[workers] = figures["steps"]

@@ -91,6 +91,7 @@ class PostingDetails(PageObject):
         self.inputs_before: dict[str, int] = {}
 
     def region_arg(self, **extra: Any) -> dict[str, Any]:
+        """The argument of the :mod:`pages.regions` scripts for these details (plus ``extra`` keys)."""
         lb = self.labels
         return {**details_arg(lb, self.posting_number), "loading": lb.loading, "signIn": SIGN_IN_URL.pattern,
                 "notFound": lb.drawer_not_found, **extra}

@@ -160,7 +160,7 @@ def test_change_should_sign_in_again_when_the_session_expires_mid_change(
 
     watcher = threading.Thread(target=expire_once_the_drawer_was_read)
     sandbox.http.post("/_sandbox/reset")  # zero the request counters the watcher reads
-    sandbox.configure(latency_ms=150)
+    sandbox.configure(latency_ms=150, skin=sandbox.skin)
     watcher.start()
     try:
         result = cli("change", posting["posting_number"], s10(11_000_008))

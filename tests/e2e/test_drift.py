@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from agent.core.settings import Settings
-from pages.labels import LABELS
+from pages.labels_in_use import label_table
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 
@@ -42,7 +42,8 @@ def test_change_should_stop_with_exit_3_naming_the_drift_when_the_edit_button_is
     result = cli("change", number, s10(14_000_001), env_extra={"OZON_RPA_LANG": lang})
 
     assert result.exit_code == 3, result.output
-    assert f"UI drift: PostingDetails cannot find '{LABELS[lang].edit_tracking}' (lang={lang})" in result.output
+    # The words in effect: the label table's, or the front end's portal profile's.
+    assert f"UI drift: PostingDetails cannot find '{label_table(lang).edit_tracking}' (lang={lang})" in result.output
     assert "not editable" not in result.output
     assert journal(agent_settings, "SELECT outcome FROM items") == [("pending",)]
     assert journal(agent_settings, "SELECT count(*) FROM attempts") == [(0,)], "drift is never retried"
@@ -83,7 +84,7 @@ def test_bulk_apply_should_stop_at_drift_without_the_breaker_and_resume_once_the
     assert {o for (o,) in journal(agent_settings, "SELECT outcome FROM items")} == {"pending"}
     assert all(sandbox.posting(n)["save_count"] == 0 for n, _ in rows)
 
-    sandbox.set_label("ru", "drawer.edit_tracking", LABELS["ru"].edit_tracking)  # the label table is right again
+    sandbox.set_label("ru", "drawer.edit_tracking", label_table("ru").edit_tracking)  # right again
     (run_id,) = journal(agent_settings, "SELECT id FROM runs WHERE kind='bulk'")[0]
     resumed = cli("bulk", "apply", "--resume", str(run_id))
 

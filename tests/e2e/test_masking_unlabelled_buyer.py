@@ -21,11 +21,12 @@ from tests.evidence_check import red_pixels
 
 pytestmark = [pytest.mark.e2e, pytest.mark.every_skin]  # masking: on every front end
 
-#: Adds a red, unlabelled "name · address" line on top of each dialog that shows up (and again after re-renders).
+#: Adds a red, unlabelled "name · address" line on top of each dialog (a drawer) or page section (the inline skin's
+#: details) that shows up, and again after re-renders.
 HEADER = """
 (() => {
   const line = %s;
-  const add = () => document.querySelectorAll('[role=dialog], dialog').forEach(d => {
+  const add = () => document.querySelectorAll('[role=dialog], dialog, main section').forEach(d => {
     if (d.querySelector('[data-unlabelled-buyer]')) return;
     const p = document.createElement('p');
     p.setAttribute('data-unlabelled-buyer', '');

@@ -24,6 +24,9 @@ from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
 from tests.e2e.test_readback_asking_again import posting_with_number
 
+#: The agent's window (agent/core/session.py): a picture of the whole page is that wide.
+VIEWPORT_WIDTH = 1440
+
 pytestmark = pytest.mark.e2e
 
 
@@ -109,12 +112,12 @@ def test_change_should_count_a_save_whose_last_answer_was_lost_as_changed_after_
     assert (truth["tracking_number"], truth["save_requests"]) == (new, 1)
     [(outcome, old, error)] = journal_items(agent_settings)
     assert (outcome, old) == ("changed", posting["tracking_number"])
-    # Its evidence is the drawer as that read showed it, not the whole page.
+    # Its evidence is the details as that read showed them (a drawer, a page section), not the whole page.
     with sqlite3.connect(agent_settings.journal_path) as db:
         [(run_id, evidence)] = db.execute("SELECT run_id, evidence FROM items").fetchall()
     [after] = [name for name in json.loads(evidence) if name.endswith("after.jpg")]
     with Image.open(agent_settings.runs_dir / run_id / after) as picture:
-        assert picture.width < 800, "the drawer alone, not the whole page"
+        assert picture.width < VIEWPORT_WIDTH, "the details alone, not the whole page"
 
 
 def test_change_should_end_failed_naming_the_portals_answer_when_every_save_fails(
