@@ -79,15 +79,17 @@ class PostingDetails(PageObject):
         finder = self.finder(self.root)
         self.not_found = page.get_by_text(lb.drawer_not_found, exact=True)
         edit = Control(lb.edit_tracking)
-        # The edit control nearest the tracking-number field: details may offer other edits ("Изменить" beside the
-        # address too), and only the one in the smallest box holding that field and an edit control is ours.
+        self.edit_button = self.control(finder, edit)
+        # When the details offer several controls with those words ("Изменить" beside the address too), ours is the
+        # one in the smallest box holding the tracking-number field and an edit control (a finer, slower search).
         beside_field = (self.root.or_(self.root.locator("*")).filter(has_text=lb.field_tracking_number)
                         .filter(has=text(lb.field_tracking_number)).filter(has=self.finder().candidates(edit)).last)
-        self.edit_button = self.control(self.finder(beside_field), edit)
+        self._edit_beside_field = self.finder(beside_field).locator(edit)
         self.chat_button = self.control(finder, Control(lb.chat_buyer))
         self.close_button = self.control(finder, Control(lb.close))
         self.items_table = self.root.get_by_role("table").filter(has=page.get_by_text(lb.items_sku, exact=True))
-        #: The text inputs shown by where, just before the edit control's click: the editor is where one appears.
+        #: The text inputs shown by where, as last read before the edit control's click: the editor is where one
+        #: appears after it.
         self.inputs_before: dict[str, int] = {}
 
     def region_arg(self, **extra: Any) -> dict[str, Any]:
@@ -180,6 +182,9 @@ class PostingDetails(PageObject):
         """
         lb = self.labels
         facts = self.facts()
+        self.inputs_before = facts["places"]
+        if facts["edits"] > 1:
+            self.edit_button = self._edit_beside_field
         fields: dict[str, str] = facts["fields"]
         if lb.field_tracking_number not in fields:
             raise self._drift(lb.field_tracking_number)
@@ -228,7 +233,8 @@ class PostingDetails(PageObject):
                 portal error instead, and retried).
         """
         try:
-            self.inputs_before = self.page.evaluate(_INPUT_PLACES, self.region_arg())
+            if not self.inputs_before:  # not read just before (read() counts them in the same round trip)
+                self.inputs_before = self.page.evaluate(_INPUT_PLACES, self.region_arg())
             self.edit_button.click(timeout=self.timeout_ms)  # it waits for the control to show, as a person does
         except PlaywrightTimeoutError as err:
             if not self.edit_button.is_visible():

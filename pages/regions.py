@@ -104,6 +104,9 @@ const detailsFacts = (root, a) => {
   const clickable = [...root.querySelectorAll('button, a, [role=button], [role=link]')].filter(shown);
   const action = text => clickable.find(b => textOf(b) === text) || withText(root, text)[0] || null;
   const edit = action(a.edit), chat = action(a.chat);
+  // More than one control with the edit words (an "Изменить" beside the address too): the one beside the tracking
+  // number's field is ours, which costs a finer search.
+  const edits = clickable.filter(b => textOf(b) === a.edit).length;
   const matching = patterns => {
     for (const el of root.querySelectorAll('*')) {
       const text = norm(el.textContent);
@@ -118,14 +121,18 @@ const detailsFacts = (root, a) => {
   const items = tableWith(root, a.sku);
   const sku = items ? items.headers.indexOf(a.sku) : -1, qty = items ? items.headers.indexOf(a.quantity) : -1;
   return {
-    fields, editable: !!edit, reason, chat: !!chat,
+    fields, editable: !!edit, edits, reason, chat: !!chat,
     chatEnabled: !!chat && !(chat.disabled || chat.getAttribute('aria-disabled') === 'true'), chatReason,
     items: items && qty >= 0 ? items.rows.map(r => [textOf(r.cells[sku] || r), textOf(r.cells[qty] || r)]) : null,
     notFound: withText(root, a.notFound).length > 0, loading: withText(root, a.loading).length > 0,
     dialog: isDialog(root),
   };
 };
-const regionFacts = a => { const d = detailsOf(a); return d && d.region ? detailsFacts(d.region, a) : null; };
+// With the text inputs shown by where: the editor is where one appears after the edit control's click.
+const regionFacts = a => {
+  const d = detailsOf(a);
+  return d && d.region ? {...detailsFacts(d.region, a), places: inputPlaces(a)} : null;
+};
 """
 #: The facts of the posting's details (null when they do not show): one call, no element handle.
 DETAILS_FACTS = _FACTS_FN + "return regionFacts(arg);"

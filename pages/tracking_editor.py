@@ -13,6 +13,7 @@ from typing import Literal
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.base import PageObject
 from pages.finders import Control
@@ -99,14 +100,13 @@ class TrackingEditor(PageObject):
             self._build(self._root_of(shape))
 
     def wait_open(self) -> None:
-        """Wait for the editor (:meth:`wait_shown`) and its input for the number and its Save.
+        """Wait for the editor (:meth:`wait_shown`) and its input for the number.
 
         Raises:
-            UIDrift: no editor showed up, or it shows no input for the number or no Save.
+            UIDrift: no editor showed up, or it shows no input for the number.
         """
         self.wait_shown()
         self.number = self.resolve(self._find, self.number_control)
-        self.save_button = self.resolve(self._find, self.save_control)
 
     def fill(self, tracking_number: str, carrier: str | None = None) -> None:
         """Type the new number and, when given, choose the delivery service by its code (its shown name)."""
@@ -154,7 +154,7 @@ class TrackingEditor(PageObject):
             lambda r: r.request.method in ("POST", "PUT", "PATCH") and bool(SAVE_REQUEST.search(r.url)),
             timeout=timeout_ms,
         ) as answer:
-            self.save_button.click()
+            self._click_save(timeout_ms)
         status = answer.value.status
         if 200 <= status < 300:
             # The editor closes: its input goes (a dialog closing, a row back to its value, a page going back).
@@ -168,6 +168,20 @@ class TrackingEditor(PageObject):
         except PlaywrightError:
             message = ""
         return SaveAnswer(status, message)
+
+    def _click_save(self, timeout_ms: float) -> None:
+        """Click Save (it waits for the control to show, as a person does).
+
+        Raises:
+            UIDrift: the editor shows no Save (a click that timed out on a Save that does show is a portal error
+                instead, and retried).
+        """
+        try:
+            self.save_button.click(timeout=timeout_ms)
+        except PlaywrightTimeoutError as err:
+            if not self.save_button.is_visible():
+                raise self._drift(self.labels.save, err) from err
+            raise
 
     def cancel(self) -> None:
         """Close the editor without saving."""

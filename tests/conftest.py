@@ -65,6 +65,27 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "masking): run on each of --skins")
 
 
+#: The order tests are handed to the workers in: the slowest kinds first, so that the last minutes of a parallel run
+#: are short tests filling the gaps, not one long test holding a core alone (longest first).
+#: The two longest (a wheel installed into a fresh virtual environment; calibrate, then every command) come first.
+LONGEST = ("test_seller_start.py", "test_shapes.py")
+ORDER = ("/e2e/", "/flow/", "/sandbox/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the slowest first: tests marked ``slow``, then the browser tests, the QA flow, the sandbox's, the rest."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.path.name in LONGEST:
+            return 0
+        if item.get_closest_marker("slow"):
+            return 1
+        path = str(item.path)
+        return 2 + next((i for i, part in enumerate(ORDER) if part in path), len(ORDER))
+
+    items.sort(key=rank)  # stable: within a rank, the files' own order
+
+
 def spread_skin(nodeid: str, skins: list[str]) -> str:
     """The one front end a test that is not about front ends runs on: fixed per test, spread evenly over ``skins``."""
     return skins[zlib.crc32(nodeid.encode()) % len(skins)]

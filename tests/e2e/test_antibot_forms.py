@@ -25,7 +25,7 @@ from pages.challenge import challenge_shown
 from tests.conftest import Oracle, process_env
 from tests.e2e.test_change import s10
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 FORMS = ["challenge", "no_connection"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "tracking-changes-gbk.csv"
 #: Rows of the sample (1 = the header): three changes, the typo (6), the missing posting (17), a repeat of row 4 (22).

@@ -21,7 +21,7 @@ from tests.conftest import Oracle
 from tests.e2e.test_bulk import REPO, agent_env, journal, start_agent, when_saved, write_rows
 from tests.e2e.test_change import s10
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 __all__ = ["agent_env"]  # the fixture, shared with the bulk tests
 
 

@@ -22,7 +22,7 @@ from tests.conftest import Oracle
 from tests.e2e.test_change import s10
 from tests.evidence_check import assert_buyer_data_readable, assert_no_buyer_data, assert_still_evidence
 
-pytestmark = [pytest.mark.e2e, pytest.mark.every_skin]  # masking: on every front end
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.every_skin]  # masking (OCR): on every front end
 
 
 def evidence_of(settings: Settings) -> dict[str, Path]:

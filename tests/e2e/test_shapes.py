@@ -25,7 +25,7 @@ from tests.conftest import PROFILES, Oracle, run_in_thread
 from tests.e2e.test_bulk import write_rows
 from tests.e2e.test_change import s10
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skins("inline")]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.skins("inline")]
 
 #: What the inline skin shows instead of the label table's words (ru), by the label names calibrate asks for.
 SHOWN = {"drawer_name": "Отправление № {}", "edit_tracking": "Изменить", "chat_buyer": "Чат с покупателем",
