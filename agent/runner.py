@@ -28,7 +28,8 @@ from agent.core.settings import Settings
 from agent.rules import tracking
 from pages.base import SIGN_IN_URL
 from pages.postings_list import PostingsListPage
-from scenarios.change_tracking import ChangeJob, change_tracking
+from scenarios.change_job import ChangeJob
+from scenarios.change_tracking import change_tracking
 from scenarios.find_posting import open_posting
 from scenarios.notify_buyer import notify_buyer
 from scenarios.portal import PERSON_TIMEOUT_MS, Portal

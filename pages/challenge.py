@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from pages.labels import LABELS
+from pages.label_tables import LABELS
 from pages.labels_in_use import labels_for
 
 NAVIGATION_RETRIES = 3

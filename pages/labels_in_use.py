@@ -1,4 +1,4 @@
-"""The labels in effect: the tables of ``pages/labels.py`` as shipped, under the user's portal profile.
+"""The labels in effect: the tables of ``pages/label_tables.py`` as shipped, under the user's portal profile.
 
 A portal profile (``pages/profile.py``) may give other words for some labels of a language; it is installed once
 at start (:func:`use_overrides`); page objects ask this module for the labels of the portal's language.
@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields, replace
 
-from pages.labels import LABELS, Labels
+from pages.label_tables import LABELS
+from pages.labels import Labels
 
 #: What the portal says in ``<html lang>`` / its language header, mapped to our table's key.
 HTML_LANG = {"ru": "ru", "en": "en", "zh-hans": "zh", "zh": "zh", "zh-cn": "zh"}

@@ -4,16 +4,15 @@ Open the posting, check it, read the current number; if it differs, open the edi
 carrier, save, wait for the portal's answer, then reload and read the number back. A failed save is retried
 with backoff, but *before any retry the current value is read again*: a save whose answer was lost may
 have landed, and a posting must never be saved twice. Business problems are ``rejected`` and never retried.
+
+The job and its evidence are in :mod:`scenarios.change_job`, the checks made while it runs in
+:mod:`scenarios.change_checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Request
 from tenacity import (
     Retrying,
     retry_if_exception_type,
@@ -26,8 +25,6 @@ from agent.core.errors import (
     AbortRun,
     AgentError,
     BusinessRuleError,
-    ChangedSincePlan,
-    DuplicateTrackingNumber,
     InvalidTrackingNumber,
     NotEditable,
     PortalError,
@@ -35,146 +32,17 @@ from agent.core.errors import (
     SessionExpired,
     VerificationFailed,
 )
-from agent.core.evidence import Evidence, Masking
 from agent.core.i18n import _
-from agent.core.journal import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome, PostingSnapshot
-from agent.core.settings import Settings
 from agent.core.timings import step
 from agent.rules.notices import NoticeKind
-from agent.rules.tracking import normalize
 from pages.posting_details import PostingDetails
-from pages.privacy import personal_data_boxes, personal_data_boxes_and_details
-from pages.tracking_editor import SAVE_REQUEST, SaveAnswer, TrackingEditor
+from pages.tracking_editor import TrackingEditor
+from scenarios.change_checks import check_unchanged_since_plan, duplicate_rule, same
+from scenarios.change_job import ChangeJob, save_counted, shot
 from scenarios.find_posting import open_posting, reread_posting, resolve_posting_number
 from scenarios.notify_buyer import notify_buyer
-from scenarios.portal import Portal
 from scenarios.precheck import precheck
-
-
-@dataclass
-class ChangeJob:
-    """Everything one change needs besides the request: where it is written down and its evidence."""
-
-    portal: Portal
-    journal: Journal
-    evidence: Evidence
-    run_id: str
-    seq: int
-    #: A resumed posting whose save may already have landed (the journal's write-ahead mark) ...
-    save_may_have_landed: bool = False
-    #: ... and the number it had before that save, as the journal recorded it.
-    old_tracking_hint: str = ""
-    warnings: list[str] = field(default_factory=list)
-    #: Whether the posting was read once already (later reads are the "read before any retry").
-    seen: bool = False
-    #: ``--confirm each``: asked (posting, old, new) before every save; False skips the posting.
-    confirm: Callable[[str, str, str], bool] | None = None
-    #: Whether a trace is being recorded (from the first retry on: see ``_with_retries``).
-    tracing: bool = False
-    #: The buyer's name and address as read (every read of this posting): painted over wherever they show.
-    personal: tuple[str, ...] = ()
-
-    @property
-    def settings(self) -> Settings:
-        """The agent's settings."""
-        return self.portal.settings
-
-    def remember_buyer(self, posting: PostingSnapshot) -> None:
-        """Add the buyer's name and address as just read to ``personal``, for every picture after it.
-
-        Added, never replaced: a later read that misses them (details half drawn) must not unmask them.
-        """
-        read = (text for text in (posting.buyer, posting.address) if text)
-        self.personal = tuple(dict.fromkeys((*self.personal, *read)))
-
-
-def _shot(job: ChangeJob, posting: str, name: str, details: PostingDetails | None, evidence: list[str]) -> None:
-    """Evidence screenshot: the details alone, or the whole page; the buyer's data painted over wherever it shows.
-
-    Wherever it shows means beside its label and, for the name and address last read (``job.personal``), also in
-    a header or a notice naming the buyer without a label.
-    """
-    page, lang, known = job.portal.page, job.portal.lang, job.personal
-
-    def masking() -> Masking:
-        if details is None:
-            return Masking(personal_data_boxes(page, lang, known))
-        # The boxes and the details' place in one round trip; no details shown: the whole page, masked.
-        boxes, area = personal_data_boxes_and_details(page, lang, details.posting_number, known)
-        return Masking(boxes, area)
-
-    with step(f"screenshot {name}"):
-        path = job.evidence.screenshot(page, posting, name, masking)
-    if path:
-        evidence.append(path)
-
-
-def is_save_request(method: str, url: str) -> bool:
-    """Whether a request is a tracking save: a method that writes, to the save endpoint's URL pattern."""
-    return method in ("POST", "PUT", "PATCH") and bool(SAVE_REQUEST.search(url))
-
-
-def _save_counted(job: ChangeJob, editor: TrackingEditor, result: ChangeResult) -> SaveAnswer:
-    """Click Save, and count the save requests the page sent for that one click (Playwright's request events).
-
-    More than one means something re-sent it (the portal's script, a double click). Chromium's own re-sends on
-    a dropped keep-alive connection do not show here: the bulk runner counts those from the NetLog.
-    """
-    sent: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if is_save_request(request.method, request.url):
-            sent.append(request.url)
-
-    page = job.portal.page
-    page.on("request", on_request)
-    try:
-        return editor.save(job.settings.save_timeout_ms)
-    finally:
-        page.remove_listener("request", on_request)
-        if len(sent) > 1:
-            result.warnings.append(_("the save was sent {n} times for one click", n=len(sent)))
-            logger.warning(_("the page sent the save {n} times for one click", n=len(sent)))
-
-
-def _same(posting: PostingSnapshot, request: ChangeRequest) -> bool:
-    return posting.tracking_number == request.new_tracking and request.carrier in (None, "", posting.carrier)
-
-
-def changed_since_plan(request: ChangeRequest, posting: PostingSnapshot) -> str:
-    """Why the posting no longer matches what the plan saw ("" when it still does, or nothing was expected).
-
-    The number is compared as normalized text; the carrier only when the plan read one.
-    """
-    if request.expect_old_tracking is None:
-        return ""
-    planned, now = normalize(request.expect_old_tracking), normalize(posting.tracking_number)
-    planned_carrier, now_carrier = request.expect_old_carrier or "", posting.carrier
-    if planned == now and (not planned_carrier or planned_carrier == now_carrier):
-        return ""
-    if planned == now:
-        return _("changed since the plan: planned to replace {planned} with carrier {carrier}, now the carrier is "
-                 "{now}", planned=planned or _("(no number)"), carrier=planned_carrier, now=now_carrier or _("(none)"))
-    return _("changed since the plan: planned to replace {planned}, now shows {now}",
-             planned=planned or _("(no number)"), now=now or _("(no number)"))
-
-
-def _check_unchanged_since_plan(request: ChangeRequest, posting: PostingSnapshot, result: ChangeResult) -> None:
-    """Refuse to save over someone else's change made after the plan was read (and approved).
-
-    Runs on the first read only: later reads follow our own save attempts. A posting that already shows the
-    planned new number never gets here (``_same`` settles it first), and neither does a resumed posting whose
-    earlier save of ours landed.
-    """
-    why = changed_since_plan(request, posting)
-    if not why:
-        return
-    if not request.overwrite_changed:
-        raise ChangedSincePlan(why)
-    # Recorded on the row (journal, results, report): this run replaced a number nobody approved replacing.
-    result.warnings.append(_("{why}; replaced anyway (overwrite-changed)", why=why))
-    logger.warning(_("{why}; replacing it anyway (overwrite-changed)", why=why))
 
 
 def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
@@ -190,7 +58,7 @@ def change_tracking(job: ChangeJob, request: ChangeRequest) -> ChangeResult:
         _run(job, request, result)
         failed = result.outcome == Outcome.FAILED
     except AbortRun:
-        _shot(job, result.posting_number or request.label, "error", None, result.evidence)
+        shot(job, result.posting_number or request.label, "error", None, result.evidence)
         raise
     finally:
         if job.tracing:
@@ -208,7 +76,7 @@ def _run(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
         posting_number = resolve_posting_number(job.portal, request)
         result.posting_number = posting_number
         job.journal.mark_started(job.run_id, job.seq, posting_number)
-        _duplicate_rule(job, request, posting_number)
+        duplicate_rule(job, request, posting_number)
         _with_retries(job, request, result)
     except BusinessRuleError as err:
         result.outcome, result.error = Outcome.REJECTED, str(err)
@@ -216,18 +84,7 @@ def _run(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
     except (PortalError, SessionExpired) as err:
         result.outcome, result.error = Outcome.FAILED, str(err)
         logger.error(_("failed: {why}", why=err))
-        _shot(job, result.posting_number or request.label, "error", None, result.evidence)
-
-
-def _duplicate_rule(job: ChangeJob, request: ChangeRequest, posting_number: str) -> None:
-    if request.pending or request.allow_duplicate:
-        return
-    others = job.journal.postings_with_tracking(request.new_tracking, exclude_posting=posting_number)
-    if others:
-        raise DuplicateTrackingNumber(
-            _("{number} is already recorded on posting {others}; use --allow-duplicate if that is intended",
-              number=request.new_tracking, others=", ".join(others[:3]))
-        )
+        shot(job, result.posting_number or request.label, "error", None, result.evidence)
 
 
 def _with_retries(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> None:
@@ -272,7 +129,7 @@ def _landed_after_all(job: ChangeJob, request: ChangeRequest, result: ChangeResu
     except (AgentError, PlaywrightError):
         return False
     job.remember_buyer(posting)
-    if not (job.seen and _same(posting, request) and posting.tracking_number != result.old_tracking):
+    if not (job.seen and same(posting, request) and posting.tracking_number != result.old_tracking):
         return False
     result.outcome = Outcome.CHANGED
     _after_change(job, request, result, details, posting)
@@ -286,21 +143,21 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
     job.remember_buyer(posting)
     if not job.seen:
         job.seen = True
-        landed = job.save_may_have_landed and _same(posting, request)
+        landed = job.save_may_have_landed and same(posting, request)
         result.old_tracking = job.old_tracking_hint if landed else posting.tracking_number
         if request.pending:
             _record_pending(job, request, result, posting, details)
             return
-        _shot(job, number, "before", details, result.evidence)
+        shot(job, number, "before", details, result.evidence)
         precheck(request, posting)
-        if _same(posting, request):
+        if same(posting, request):
             # Already there: nothing to save. After a crash mid-save it is our own save that landed.
             result.outcome = Outcome.CHANGED if job.save_may_have_landed else Outcome.UNCHANGED
             if job.save_may_have_landed:
                 _after_change(job, request, result, details, posting)
             return
-        _check_unchanged_since_plan(request, posting, result)
-    elif _same(posting, request):
+        check_unchanged_since_plan(request, posting, result)
+    elif same(posting, request):
         # The previous attempt's answer was lost but its save landed: count it, never save again.
         logger.info(_("the earlier save landed after all; not saving again"))
         result.outcome = Outcome.CHANGED
@@ -318,7 +175,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
         editor.fill(request.new_tracking, request.carrier if request.carrier != posting.carrier else None)
     job.journal.mark_save_started(job.run_id, job.seq, result.old_tracking)
     with step("save"):
-        answer = _save_counted(job, editor, result)
+        answer = save_counted(job, editor, result)
     if answer.status == 401:
         raise SessionExpired(_("the session expired during the save"))
     if answer.status in (400, 422):
@@ -343,7 +200,7 @@ def _attempt(job: ChangeJob, request: ChangeRequest, result: ChangeResult) -> No
 def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, details: PostingDetails,
                   posting: PostingSnapshot) -> None:
     result.carrier = posting.carrier or request.carrier
-    _shot(job, result.posting_number, "after", details, result.evidence)
+    shot(job, result.posting_number, "after", details, result.evidence)
     logger.info(_("changed {old} -> {new}", old=result.old_tracking or _("(none)"), new=request.new_tracking))
     job.journal.finish_item(job.run_id, job.seq, result)  # written before anything else can fail
     if request.notify:
@@ -353,7 +210,7 @@ def _after_change(job: ChangeJob, request: ChangeRequest, result: ChangeResult, 
 def _record_pending(job: ChangeJob, request: ChangeRequest, result: ChangeResult, posting: PostingSnapshot,
                     details: PostingDetails) -> None:
     """The carrier has no number yet: record it as pending (and tell the buyer about the delay)."""
-    _shot(job, result.posting_number, "before", details, result.evidence)
+    shot(job, result.posting_number, "before", details, result.evidence)
     result.outcome = Outcome.PENDING
     result.error = request.reason or "the carrier has not given a tracking number yet"
     job.journal.finish_item(job.run_id, job.seq, result)

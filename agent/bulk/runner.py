@@ -34,7 +34,8 @@ from agent.core.otp import CodeSource
 from agent.core.records import ChangeResult, Outcome
 from agent.core.settings import Settings
 from agent.core.timings import step
-from scenarios.change_tracking import ChangeJob, change_tracking, is_save_request
+from scenarios.change_job import ChangeJob, is_save_request
+from scenarios.change_tracking import change_tracking
 from scenarios.find_posting import open_posting
 from scenarios.portal import Portal
 from scenarios.precheck import differences

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from pages.labels import LABELS
+from pages.label_tables import LABELS
 from tests.conftest import Oracle
 
 # This is the classic front end's own acceptance (named tables, groups, a native select); the modern one has

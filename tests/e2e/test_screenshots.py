@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from pages.labels import LABELS
+from pages.label_tables import LABELS
 from tests.conftest import Oracle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skins("classic")]  # the modern skin: test_screenshots_modern.py

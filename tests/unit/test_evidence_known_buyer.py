@@ -17,7 +17,7 @@ from agent.core.journal import Journal
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
 from pages.posting_details import PostingDetails
-from scenarios.change_tracking import ChangeJob, _shot
+from scenarios.change_job import ChangeJob, shot
 from scenarios.portal import Portal
 from tests.evidence_check import pixels_of, red_pixels
 
@@ -57,9 +57,9 @@ def test_the_buyer_named_without_a_label_should_be_painted_over_with_the_read_an
     kept: list[str] = []
 
     job.remember_buyer(read)
-    _shot(job, "1-1", "before", PostingDetails(page, "1-1"), kept)
+    shot(job, "1-1", "before", PostingDetails(page, "1-1"), kept)
     job.remember_buyer(PostingSnapshot(posting_number="1-1"))  # a later read that missed them (half drawn)
-    _shot(job, "1-1", "error", None, kept)  # the earlier read's name and address still count
+    shot(job, "1-1", "error", None, kept)  # the earlier read's name and address still count
 
     assert [Path(path).name for path in kept] == ["before.jpg", "error.jpg"]
     assert [red_pixels(tmp_path / "run" / path) for path in kept] == [0, 0]
@@ -75,6 +75,6 @@ def test_without_the_read_the_unlabelled_name_would_show(page: Page, tmp_path: P
     page.set_content(PAGE)
     kept: list[str] = []
 
-    _shot(job_on(page, tmp_path), "1-1", "before", PostingDetails(page, "1-1"), kept)
+    shot(job_on(page, tmp_path), "1-1", "before", PostingDetails(page, "1-1"), kept)
 
     assert red_pixels(tmp_path / "run" / kept[0]) > 100

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from fixtures.sandbox.i18n import BASE_TABLES
-from pages.labels import LABELS, LANGS, label_names
+from pages.label_tables import LABELS
+from pages.labels import LANGS, label_names
 from pages.portal_names import CARRIER_NAMES, NO_CARRIER, SCHEME_NAMES, STATUS_NAMES
 
 #: Our language key -> the sandbox's.

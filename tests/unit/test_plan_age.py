@@ -10,7 +10,7 @@ from agent.bulk.plan import Plan, PlanRow, compute_hash, row_request, to_request
 from agent.bulk.plan_checks import check_age
 from agent.core.errors import InputError
 from agent.core.records import ChangeRequest, PostingSnapshot
-from scenarios.change_tracking import changed_since_plan
+from scenarios.change_checks import changed_since_plan
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 P1 = "48173252-0033-2"

@@ -10,7 +10,7 @@ import pytest
 
 from agent.core.errors import ConfigError
 from pages import finders
-from pages.labels import LABELS
+from pages.label_tables import LABELS
 from pages.labels_in_use import label_table
 from pages.profile import label_name_for, profile_line, update_profile, use_profile
 from scenarios.calibrate import entry_for
