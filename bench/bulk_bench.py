@@ -31,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -39,14 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from agent.rules.tracking import s10_check_digit  # noqa: E402
-
-
-def http(url: str, data: dict[str, object] | None = None) -> dict[str, object]:
-    body = json.dumps(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, headers={"content-type": "application/json"},
-                                     method="POST" if body is not None else "GET")
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback only
-        return dict(json.load(response))
+from bench.sandbox_process import PROFILES, http, start_sandbox  # noqa: E402
 
 
 def _pss_kb(pid: int) -> int:
@@ -121,19 +113,6 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[int, int, str, fl
     done.set()
     sampler.join()
     return proc.returncode, peak, output, sum(cpu.values())
-
-
-#: The portal profile each sandbox front end needs (the inline skin words its title and some controls otherwise).
-PROFILES = {"inline": REPO / "tests" / "profiles" / "inline.toml"}
-
-
-def start_sandbox(latency_ms: int, postings: int, skin: str = "classic") -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "fixtures.sandbox", "--port", "0", "--postings", str(postings),
-                             "--latency-ms", str(latency_ms), "--skin", skin], cwd=REPO, stdout=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    first = proc.stdout.readline().strip()
-    return proc, first.rsplit(" ", 1)[-1]
 
 
 def seconds(a: str, b: str) -> float:

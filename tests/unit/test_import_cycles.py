@@ -1,4 +1,4 @@
-"""No import circles: the modules of agent/, pages/ and scenarios/ form a graph without cycles.
+"""No import circles: the modules of agent/, pages/, scenarios/, fixtures/ and bench/ form a graph without cycles.
 
 A circle makes the import order matter, hides which module is the foundation of which, and is how the CLI once
 ended up with its app in a module that imported the commands that imported it. Every import counts, also those
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Set
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("agent", "pages", "scenarios")
+PACKAGES = ("agent", "pages", "scenarios", "fixtures", "bench")
 
 
 def module_name(path: Path) -> str:
