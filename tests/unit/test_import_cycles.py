@@ -96,7 +96,7 @@ def _cycle_in(group: set[str], graph: Mapping[str, Set[str]]) -> list[str]:
     raise AssertionError(f"no way round in {sorted(group)}")  # a strongly connected group always has one
 
 
-def test_the_modules_of_agent_pages_and_scenarios_should_import_each_other_without_circles() -> None:
+def test_the_modules_of_the_house_should_import_each_other_without_circles() -> None:
     cycles = find_cycles(import_graph())
     assert not cycles, "import circles:\n" + "\n".join(" -> ".join(cycle) for cycle in cycles)
 
