@@ -9,7 +9,7 @@ Every command that drives the portal runs these first, in this order, and collec
    tracking number, repeats), or the command's arguments (:func:`check_change`, :func:`check_posting_number`);
 3. what the journal already knows: a number recorded on another posting, a plan's approval, a run to
    resume, a change to tell the buyer about;
-4. the first contact with the portal (:func:`agent.core.portal_check.check_portal`), once, without retries.
+4. the first contact with the portal (:func:`agent.core.browser.portal_check.check_portal`), once, without retries.
 
 Failures of 1 and 2 are ``InputError``/``ConfigError`` (exit 2, nothing touched), several at once ``Problems``
 (exit 2); journal rejections keep the command's usual outcome; the portal check raises ``PortalUnreachable``
@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from agent.bulk.inputs import POSTING_PATTERN, InputFile, read_rows
 from agent.bulk.plan import Plan, load_plan
 from agent.bulk.plan_checks import check_approval
+from agent.core.browser.hosts import ensure_allowed, host_allowed
 from agent.core.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
-from agent.core.hosts import ensure_allowed, host_allowed
 from agent.core.i18n import N_, _
 from agent.core.journal import Journal
 from agent.core.problems import all_problems

@@ -15,15 +15,15 @@ from loguru import logger
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.core.browser import choose_browser, launched_browser
+from agent.core.browser.choice import choose_browser, launched_browser
+from agent.core.browser.hosts import ensure_allowed
+from agent.core.browser.otp import CodeSource, prompt_code_source, sandbox_code_source
+from agent.core.browser.session import new_context, save_state
 from agent.core.errors import BusinessRuleError
-from agent.core.evidence import Evidence
-from agent.core.hosts import ensure_allowed
+from agent.core.evidence.pictures import Evidence
 from agent.core.i18n import _
 from agent.core.journal import Journal, RunRecord
-from agent.core.otp import CodeSource, prompt_code_source, sandbox_code_source
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
-from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.rules import tracking
 from pages.base import SIGN_IN_URL

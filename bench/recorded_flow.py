@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from agent.core.browser import find_browser, launch_options  # noqa: E402
+from agent.core.browser.choice import find_browser, launch_options  # noqa: E402
 from agent.rules.tracking import s10_check_digit  # noqa: E402
 from bench.sandbox_process import http, start_sandbox  # noqa: E402
 from fixtures.sandbox.i18n import RU  # noqa: E402

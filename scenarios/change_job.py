@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from loguru import logger
 from playwright.sync_api import Request
 
-from agent.core.evidence import Evidence, Masking
+from agent.core.evidence.pictures import Evidence, Masking
 from agent.core.i18n import _
 from agent.core.journal import Journal
 from agent.core.records import ChangeResult, PostingSnapshot

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from loguru import logger
 from playwright.sync_api import Page
 
+from agent.core.browser.otp import CodeSource
 from agent.core.errors import AgentError, ConfigError
 from agent.core.i18n import _
-from agent.core.otp import CodeSource
 from pages.company_choice import CompanyChoicePage, CompanyOption
 from pages.login_page import LoginPage
 

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from agent.core.browser.hosts import host_allowed
+from agent.core.browser.otp import CodeSource
 from agent.core.errors import AntiBotChallenge, ConfigError, PortalBlocked, PortalError, SessionExpired
-from agent.core.hosts import host_allowed
 from agent.core.i18n import _
-from agent.core.otp import CodeSource
 from agent.core.settings import Settings
 from pages.challenge import page_facts, wait_until_cleared
 from pages.login_page import LoginPage

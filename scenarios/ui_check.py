@@ -16,8 +16,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from agent.core.errors import AgentError, UIDrift
-from agent.core.evidence import Masking, masked_picture
-from agent.core.evidence_stamp import Stamp, burn
+from agent.core.evidence.pictures import Masking, masked_picture
+from agent.core.evidence.stamp import Stamp, burn
 from agent.core.i18n import _
 from pages.base import PageObject
 from pages.chat_page import ChatPage

@@ -1,6 +1,6 @@
 """Shared fixtures: one real sandbox server per test process, a real Chromium, and the agent's settings.
 
-pytest-playwright's fixtures (``page``, ``browser``, ...) launch the browser that ``agent.core.browser`` finds.
+pytest-playwright's fixtures (``page``, ``browser``, ...) launch the browser that ``agent.core.browser.choice`` finds.
 The agent itself runs its own Playwright; inside pytest it does so in a worker thread
 (:func:`run_in_thread`), because pytest-playwright's session keeps Playwright's loop on the main thread.
 """
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
-from agent.core.browser import find_browser, launch_options
+from agent.core.browser.choice import find_browser, launch_options
 from agent.core.i18n import set_ui_lang
 from agent.core.settings import Settings
 from fixtures.sandbox.config import SandboxConfig

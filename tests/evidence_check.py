@@ -23,7 +23,7 @@ from typing import Any
 
 from PIL import Image
 
-from agent.core.evidence_stamp import LINE_HEIGHT, PADDING
+from agent.core.evidence.stamp import LINE_HEIGHT, PADDING
 
 OCR_LANGS = "rus+chi_sim+eng"
 SCALE = 2

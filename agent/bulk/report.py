@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from agent.bulk.plan import Plan
 from agent.bulk.results import ResultRow
 from agent.core import i18n, vocabulary
-from agent.core.evidence_stamp import read_stamp
+from agent.core.evidence.stamp import read_stamp
 from agent.core.i18n import N_, _
 from agent.core.journal import RunRecord
 from agent.core.records import Outcome

@@ -25,12 +25,12 @@ from agent.bulk.plan_checks import check_approval
 from agent.bulk.report import write_report
 from agent.bulk.results import result_rows, write_results
 from agent.bulk.workers import WorkerPool
+from agent.core.browser.netlog import SentRequest
+from agent.core.browser.otp import CodeSource
 from agent.core.errors import InputError, PortalError, PostingNotFound
-from agent.core.evidence import Evidence
+from agent.core.evidence.pictures import Evidence
 from agent.core.i18n import _, ngettext
 from agent.core.journal import ItemRecord, Journal, RunRecord, now_iso
-from agent.core.netlog import SentRequest
-from agent.core.otp import CodeSource
 from agent.core.records import ChangeResult, Outcome
 from agent.core.settings import Settings
 from agent.core.timings import step

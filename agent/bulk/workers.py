@@ -28,13 +28,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.bulk.fibers import Fibers
-from agent.core.browser import choose_browser, launched_browser
+from agent.core.browser.choice import choose_browser, launched_browser
+from agent.core.browser.hosts import ensure_allowed
+from agent.core.browser.netlog import SentRequest, netlog_args, read_requests
+from agent.core.browser.otp import CodeSource
+from agent.core.browser.session import new_context, save_state
 from agent.core.errors import AbortRun, AgentError
-from agent.core.hosts import ensure_allowed
 from agent.core.i18n import _
-from agent.core.netlog import SentRequest, netlog_args, read_requests
-from agent.core.otp import CodeSource
-from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.core.timings import step
 from pages.postings_list import PostingsListPage

@@ -16,10 +16,10 @@ import typer
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
-from agent.core.browser import choose_browser, launched_browser
+from agent.core.browser.choice import choose_browser, launched_browser
+from agent.core.browser.hosts import ensure_allowed
+from agent.core.browser.session import new_context, save_state
 from agent.core.errors import AgentError
-from agent.core.hosts import ensure_allowed
-from agent.core.session import new_context, save_state
 from agent.core.settings import Settings
 from agent.preflight import check_setup
 from agent.runner import code_source_for

@@ -11,10 +11,10 @@ from rich.table import Table
 
 from agent.cli.alerting import alerts_check
 from agent.cli.shared import ask_code, console, exit_for, fail, print_json, settings_from
-from agent.core.browser import choose_browser
+from agent.core.browser.choice import choose_browser
+from agent.core.browser.portal_check import PortalUnreachable, check_portal
 from agent.core.errors import AgentError
 from agent.core.i18n import _, ngettext, pgettext
-from agent.core.portal_check import PortalUnreachable, check_portal
 from agent.core.records import ExitCode
 from agent.preflight import check_input_file, check_posting_number, check_setup
 

@@ -18,10 +18,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from agent.cli.shared import console
-from agent.core.browser_setup import ensure_browser
-from agent.core.env_file import env_text, write_env
+from agent.core.browser.setup import ensure_browser
+from agent.cli.env_file import env_text, write_env
 from agent.core.errors import ConfigError
-from agent.core.fonts import chinese_font, chinese_font_fix
+from agent.core.evidence.fonts import chinese_font, chinese_font_fix
 from agent.core.i18n import _, pgettext, set_ui_lang
 from agent.core.records import ExitCode
 from agent.core.secure_files import MODES_APPLY, outside_own_profile

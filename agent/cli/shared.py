@@ -55,7 +55,7 @@ def reach_portal(settings: Settings, before_failing: Callable[[str], None] | Non
     browser starts; commands that need no portal (history, stats, report, bulk approve, sandbox) do not.
     ``before_failing`` hears why, before the command ends (the watch alerts it).
     """
-    from agent.core.portal_check import PortalUnreachable, check_portal
+    from agent.core.browser.portal_check import PortalUnreachable, check_portal
 
     if not settings.portal_check:
         logger.debug("portal: first-contact check turned off (OZON_RPA_PORTAL_CHECK=false)")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agent.core.browser import find_browser
+from agent.core.browser.choice import find_browser
 from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_bulk import journal, write_rows

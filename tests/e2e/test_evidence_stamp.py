@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from agent.core.evidence_stamp import read_stamp
+from agent.core.evidence.stamp import read_stamp
 from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_bulk import write_rows

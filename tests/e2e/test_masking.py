@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from agent.core.session import new_context
+from agent.core.browser.session import new_context
 from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10

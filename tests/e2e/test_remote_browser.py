@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from agent.core.browser import find_browser
+from agent.core.browser.choice import find_browser
 from tests.conftest import Oracle
 from tests.e2e.test_change import editable, s10
 

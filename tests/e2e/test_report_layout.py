@@ -18,7 +18,7 @@ from agent.bulk.plan import Plan
 from agent.bulk.report import write_report
 from agent.bulk.results import ResultRow
 from agent.core import i18n
-from agent.core.evidence_stamp import Stamp, save_stamped
+from agent.core.evidence.stamp import Stamp, save_stamped
 from agent.core.journal import RunRecord
 from agent.core.records import Outcome
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from agent.core.session import new_context
+from agent.core.browser.session import new_context
 from agent.core.settings import Settings
 from pages.posting_details import PostingDetails
 from tests.conftest import Oracle

@@ -24,7 +24,7 @@ from tests.conftest import Oracle, run_in_thread
 from tests.e2e.test_change import s10
 from tests.e2e.test_readback_asking_again import posting_with_number
 
-#: The agent's window (agent/core/session.py): a picture of the whole page is that wide.
+#: The agent's window (agent/core/browser/session.py): a picture of the whole page is that wide.
 VIEWPORT_WIDTH = 1440
 
 pytestmark = pytest.mark.e2e

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from agent.core.otp import CodeSource, sandbox_code_source
+from agent.core.browser.otp import CodeSource, sandbox_code_source
 from agent.core.settings import Settings
 from pages.postings_list import PostingsListPage
 from pages.profile import use_profile

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from agent.core.otp import sandbox_code_source
+from agent.core.browser.otp import sandbox_code_source
 from agent.core.settings import Settings
 from pages.login_page import LoginPage
 from pages.postings_list import PostingsListPage

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.browser import INSTALLED_BROWSERS, find_browser, main
+from agent.core.browser.choice import INSTALLED_BROWSERS, find_browser, main
 from agent.core.errors import ConfigError
 
 
@@ -118,7 +118,7 @@ def test_a_chrome_or_edge_installed_where_windows_puts_it_should_be_found(
 ) -> None:
     """Not on PATH there: Edge comes with every Windows 10 and 11, so a seller's PC needs no download."""
     edge = executable(tmp_path / "Program Files (x86)" / "Microsoft" / "Edge" / "Application" / "msedge.exe")
-    monkeypatch.setattr("agent.core.browser.sys.platform", "win32")
+    monkeypatch.setattr("agent.core.browser.choice.sys.platform", "win32")
     chrome = tmp_path / "Google/Chrome/Application/chrome.exe"  # not installed
     monkeypatch.setitem(INSTALLED_BROWSERS, "win32", (str(chrome), str(edge)))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.browser import find_browser, keep_driver_compile_cache, launched_browser
+from agent.core.browser.choice import find_browser, keep_driver_compile_cache, launched_browser
 from tests.conftest import run_in_thread
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page
 
-from agent.core.evidence import MASK_COLOUR, Evidence
+from agent.core.evidence.pictures import MASK_COLOUR, Evidence
 from agent.core.journal import Journal
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings

@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from agent.core.evidence import MASK_COLOUR, Evidence, Masking, paint_over
-from agent.core.evidence_stamp import FONT_SIZE
+from agent.core.evidence.pictures import MASK_COLOUR, Evidence, Masking, paint_over
+from agent.core.evidence.stamp import FONT_SIZE
 from tests.evidence_check import pixels_of
 
 CARD = """

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from agent.core import i18n
-from agent.core.evidence_stamp import Stamp, _burn, _latin_font, burn, read_stamp, save_stamped, where
+from agent.core.evidence.stamp import Stamp, _burn, _latin_font, burn, read_stamp, save_stamped, where
 from tests.evidence_check import ocr_text
 
 MOMENT = datetime(2026, 11, 28, 7, 40, 12, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_stamp_should_be_burnt_in_english_when_no_font_writes_the_operators_lang
     tmp_path: Path, speak: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     speak("zh")
-    monkeypatch.setattr("agent.core.evidence_stamp.font_for", lambda text, size: None)
+    monkeypatch.setattr("agent.core.evidence.stamp.font_for", lambda text, size: None)
     path = tmp_path / "after.jpg"
     save_stamped(Image.new("RGB", (200, 40), "white"), Stamp(MOMENT, "h/p", "1", "r", "after"), path)
     assert "posting 1 | run r | step after" in read_stamp(path)

@@ -100,6 +100,18 @@ def test_each_module_should_import_only_the_parts_of_the_agent_below_it(path: Pa
     assert not wrong, f"{module_name(path)} may import only {', '.join(allowed)}"
 
 
+#: The rooms of ``agent/core/``, each a family of modules (a folder); core's own modules are what every layer needs.
+CORE_ROOMS = ("agent.core.browser", "agent.core.evidence", "agent.core.journal")
+
+
+@pytest.mark.parametrize("path", modules("agent/core"), ids=ids)
+def test_cores_rooms_should_import_only_cores_own_modules_and_their_own_room(path: Path) -> None:
+    name = module_name(path)
+    own = next((room for room in CORE_ROOMS if name == room or name.startswith(room + ".")), None)
+    rooms = {room for m in imported_modules(path) for room in CORE_ROOMS if m == room or m.startswith(room + ".")}
+    assert rooms <= ({own} if own else set()), f"{name} imports the rooms {sorted(rooms - {own})}"
+
+
 def test_nothing_but_the_entry_point_should_import_the_cli_app() -> None:
     importers = sorted(module_name(p) for p in modules("agent") + modules("pages") + modules("scenarios")
                        if "agent.cli.app" in imported_modules(p))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agent.core.netlog import netlog_args, read_requests
+from agent.core.browser.netlog import netlog_args, read_requests
 
 START_JOB, SEND, OTHER = 2, 3, 4
 CONSTANTS = {"logEventTypes": {"URL_REQUEST_START_JOB": START_JOB, "HTTP_TRANSACTION_SEND_REQUEST": SEND,

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page
 
-from agent.core.evidence import MASK_COLOUR, Evidence, Masking
+from agent.core.evidence.pictures import MASK_COLOUR, Evidence, Masking
 from pages.privacy import personal_data_boxes_and_details
 from tests.evidence_check import pixels_of, red_pixels
 

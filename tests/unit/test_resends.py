@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.bulk.runner import _Resends
+from agent.core.browser.netlog import SentRequest
 from agent.core.journal import Journal
-from agent.core.netlog import SentRequest
 from agent.core.records import ChangeRequest
 
 SAVE = "http://127.0.0.1:8400/api/postings/{}/tracking"

@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 
 from agent.cli.app import app
 from agent.core import i18n
-from agent.core.browser import BrowserChoice
-from agent.core.browser_setup import INSTALL_COMMAND, install_instructions
+from agent.core.browser.choice import BrowserChoice
+from agent.core.browser.setup import INSTALL_COMMAND, install_instructions
 from agent.core.errors import ConfigError
 from agent.core.settings import Settings
 
@@ -75,8 +75,8 @@ def test_without_a_browser_setup_should_download_chromium_with_playwrights_insta
         installed.append(command)
         return True
 
-    monkeypatch.setattr("agent.core.browser_setup.choose_browser", choose)
-    monkeypatch.setattr("agent.core.browser_setup.run_installer", download)
+    monkeypatch.setattr("agent.core.browser.setup.choose_browser", choose)
+    monkeypatch.setattr("agent.core.browser.setup.run_installer", download)
 
     done = setup()
 
@@ -91,8 +91,8 @@ def test_without_a_browser_or_the_internet_setup_should_say_what_to_install_and_
     def nothing(settings: Settings) -> BrowserChoice:
         raise ConfigError("No Chromium found")
 
-    monkeypatch.setattr("agent.core.browser_setup.choose_browser", nothing)
-    monkeypatch.setattr("agent.core.browser_setup.run_installer", lambda command: False)
+    monkeypatch.setattr("agent.core.browser.setup.choose_browser", nothing)
+    monkeypatch.setattr("agent.core.browser.setup.run_installer", lambda command: False)
 
     done = setup()
 

@@ -41,7 +41,8 @@ def receiver() -> Iterator[AlertReceiver]:
 
 @pytest.fixture
 def settings(tmp_path: Path, receiver: AlertReceiver) -> Settings:
-    return Settings(alert_urls=receiver.url(), alert_timeout_s=3, state_dir=tmp_path, _env_file=None)
+    # A generous cap: this tests what is told, not how fast (a loaded machine may take seconds to load Apprise).
+    return Settings(alert_urls=receiver.url(), alert_timeout_s=20, state_dir=tmp_path, _env_file=None)
 
 
 class Watch:

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Page, ViewportSize
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.core.evidence_stamp import Stamp, save_stamped
+from agent.core.evidence.stamp import Stamp, save_stamped
 from agent.core.i18n import _
 from agent.core.secure_files import make_private
 
@@ -144,7 +144,7 @@ class Evidence:
         """Save :func:`masked_picture` of the page, stamped; returns its path relative to the run folder.
 
         A caption band below the picture stamps it with the time, the portal's host and path, the posting, the
-        run and the step (``name``): see :mod:`agent.core.evidence_stamp`.
+        run and the step (``name``): see :mod:`agent.core.evidence.stamp`.
 
         Evidence must never break a change: a failed screenshot is logged and skipped (None).
         """

@@ -9,7 +9,7 @@ the report shows the stamp without reading pixels.
 Its words (local, portal, posting, run, step, and the step itself) are in the operator's language; the values
 (times, host and path, numbers, run id) are ASCII in every language, so they read the same anywhere and survive
 OCR. Chinese and Russian words are written with a font of this computer that has their glyphs
-(:mod:`agent.core.fonts`); where there is none, the stamp is burnt in English rather than as empty boxes.
+(:mod:`agent.core.evidence.fonts`); where there is none, the stamp is burnt in English rather than as empty boxes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
 
-from agent.core.fonts import font_for
+from agent.core.evidence.fonts import font_for
 from agent.core.i18n import pgettext, ui_lang
 from agent.core.vocabulary import evidence_label
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.core.browser import BrowserChoice
+from agent.core.browser.choice import BrowserChoice
 from agent.core.i18n import _
 from agent.core.secure_files import write_private
 from agent.core.settings import Settings

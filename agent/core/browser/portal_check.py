@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from agent.core.browser.hosts import host_allowed
 from agent.core.errors import AbortRun
-from agent.core.hosts import host_allowed
 from agent.core.i18n import _, ngettext
 from agent.core.settings import LOOPBACK_HOSTS, Settings
 

@@ -1,4 +1,4 @@
-"""A browser for a seller's computer: the one found (:mod:`agent.core.browser`), else Chromium installed with
+"""A browser for a seller's computer: the one found (:mod:`agent.core.browser.choice`), else Chromium installed with
 Playwright's own installer (``python -m playwright install chromium``: a download, so it needs the internet), else
 exactly what to install on this OS. Used by ``ozon-rpa setup``; nothing here needs administrator rights.
 """
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from agent.core.browser import BrowserChoice, choose_browser
+from agent.core.browser.choice import BrowserChoice, choose_browser
 from agent.core.errors import ConfigError
 from agent.core.i18n import N_, _
 from agent.core.settings import Settings
