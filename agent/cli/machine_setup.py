@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
+from agent.cli.env_file import env_text, write_env
 from agent.cli.shared import console
 from agent.core.browser.setup import ensure_browser
-from agent.cli.env_file import env_text, write_env
 from agent.core.errors import ConfigError
 from agent.core.evidence.fonts import chinese_font, chinese_font_fix
 from agent.core.i18n import _, pgettext, set_ui_lang
