@@ -70,6 +70,8 @@ def test_without_a_profile_nothing_should_be_saved_and_every_stop_should_name_wh
     source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number"],
                         [[p["posting_number"], s10(17_000_010 + i)] for i, p in enumerate(postings)], "utf-8")
     applied = bare(cli, "bulk", "apply", str(source), "--yes")
+    watched = bare(cli, "watch", "--once")
+    captured = bare(cli, "capture", "-o", str(tmp_path / "bug.zip"))
     doctor = bare(cli, "doctor")
 
     title = f"Отправление {number}"
@@ -77,6 +79,9 @@ def test_without_a_profile_nothing_should_be_saved_and_every_stop_should_name_wh
     assert f"PostingDetails cannot find '{title}'" in changed.output
     assert applied.exit_code == 3, applied.output
     assert "PostingDetails cannot find 'Отправление " in applied.output
+    for stopped in (watched, captured):  # both open a posting's details (the watch: those it needs)
+        assert stopped.exit_code == 3, stopped.output
+        assert "PostingDetails cannot find 'Отправление " in " ".join(stopped.output.split())
     assert doctor.exit_code == 1, doctor.output
     flat = " ".join(doctor.output.split())
     assert 'drawer_name = "<the title you see, with {} where the number is>"' in flat
