@@ -85,11 +85,12 @@ class WorkerPool(Generic[T]):
     code_source: CodeSource | None
     stop: threading.Event = field(default_factory=threading.Event)
     max_rate: float | None = None
-    #: With both set (and ``settings.count_resends``), each worker's local Chromium writes a NetLog; when the
-    #: worker's browser has closed, the requests ``netlog_filter(method, url)`` selects are handed to
-    #: ``on_netlog`` on that worker's thread, with how many times the browser really sent each one.
+    #: With both set (and ``settings.count_resends``), the pool's local Chromium writes a NetLog; when the
+    #: browser has closed (its log complete), the requests ``netlog_filter(method, url)`` selects are handed to
+    #: ``on_netlog``, with how many times the browser really sent each one; ``None`` when no NetLog was written
+    #: (counting turned off, or a remote browser, whose network log is not ours to read).
     netlog_filter: Callable[[str, str], bool] | None = None
-    on_netlog: Callable[[list[SentRequest]], None] | None = None
+    on_netlog: Callable[[list[SentRequest] | None], None] | None = None
     #: How read-backs go (``Portal.read_back``), one for all workers: once any worker saw the app show a posting
     #: from its memory, every worker reads back with page loads (none waits for an answer that will not come).
     _read_back: ReadBackRoute = field(default_factory=ReadBackRoute, init=False)
@@ -125,6 +126,8 @@ class WorkerPool(Generic[T]):
                         self.on_netlog(read_requests(netlog, self.netlog_filter))
                 finally:
                     shutil.rmtree(netlog.parent, ignore_errors=True)
+            elif self.netlog_filter and self.on_netlog:
+                self.on_netlog(None)
         return outcome
 
     def _run_in(self, browser: Browser, todo: queue.Queue[T], work: Callable[[Portal, T], None],
