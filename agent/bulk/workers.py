@@ -27,7 +27,7 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.bulk.fibers import Fibers
+from agent.bulk.fibers import Fibers, OneAtATime, Scheduler
 from agent.core.browser import choose_browser, launched_browser
 from agent.core.errors import AbortRun, AgentError
 from agent.core.hosts import ensure_allowed
@@ -132,7 +132,12 @@ class WorkerPool(Generic[T]):
 
     def _run_in(self, browser: Browser, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                 outcome: PoolOutcome, workers: int) -> None:
-        fibers = Fibers(browser)
+        fibers: Scheduler = OneAtATime()  # one worker needs no fibers: Playwright's public API only
+        if workers > 1:
+            fibers = Fibers(browser)
+            if why := fibers.unavailable():  # a Playwright the fibers were not tested with: the public API
+                logger.warning(_("{why}: this run uses one worker", why=why))
+                fibers, workers = OneAtATime(), 1
         limiter = RateLimiter(self.max_rate, self.stop, fibers.sleep)
         sign_in_lock = fibers.lock()
         first = self._signed_in(browser)  # before any worker: they all start from this sign-in (worker 1 goes on)
@@ -180,7 +185,7 @@ class WorkerPool(Generic[T]):
         return signal.signal(signal.SIGINT, on_sigint)
 
     def _worker_loop(self, n: int, browser: Browser, first: Page | None, todo: queue.Queue[T],
-                     work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Fibers,
+                     work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Scheduler,
                      sign_in_lock: Any) -> None:
         context = first.context if first is not None else new_context(browser, self.settings)
 
