@@ -158,15 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop-read-rate", type=float, default=0.05)
     parser.add_argument("--stall-page-rate", type=float, default=0.05)
     parser.add_argument("--stall-s", type=float, default=2.0)
+    parser.add_argument("--drop-with", choices=("reset", "close"), default="reset",
+                        help="how the proxy drops a connection: reset (TCP RST) or close (FIN, no answer)")
     parser.add_argument("--save-url", choices=("per_posting", "shared"), default="per_posting",
                         help="shared: every save to one URL, the posting in the body (its URL does not tell whose)")
     parser.add_argument("--keep", type=Path, default=None, help="keep every run's state in this folder")
     args = parser.parse_args(argv)
     faults = Faults(drop_save_rate=args.drop_save_rate, drop_read_rate=args.drop_read_rate,
-                    stall_page_rate=args.stall_page_rate, stall_s=args.stall_s)
+                    stall_page_rate=args.stall_page_rate, stall_s=args.stall_s, drop_with=args.drop_with)
     print(f"{args.postings} postings, save URL {args.save_url}; saves dropped after forwarding "
           f"{args.drop_save_rate:.0%}, reads dropped "
-          f"{args.drop_read_rate:.0%}, page loads stalled {args.stall_page_rate:.0%} ({args.stall_s} s)", flush=True)
+          f"{args.drop_read_rate:.0%}, page loads stalled {args.stall_page_rate:.0%} ({args.stall_s} s); drops by "
+          f"{args.drop_with}", flush=True)
     cells: list[Cell] = []
     with tempfile.TemporaryDirectory(prefix="resend-matrix-") as scratch:
         work = args.keep or Path(scratch)
