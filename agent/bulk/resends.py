@@ -47,7 +47,23 @@ class SeenSave:
     seq: int
     method: str
     url: str
-    at: float  # wall-clock seconds when the page sent it
+    at: float  # wall-clock seconds when the page sent it: the browser's own time when ``exact``, else about then
+    exact: bool = False
+
+
+#: How far apart a save's start as the browser tells it and its NetLog entry may be and still be one request: the
+#: same browser's clocks, measured ~1 ms apart (the moment a request event reaches us lags by up to ~0.2 s).
+EXACT_S = 0.05
+
+
+def browser_start(request: Any) -> float | None:
+    """When the browser started ``request``, by its own clock (the NetLog's), in epoch seconds; None when unknown.
+
+    Playwright's ``Request.timing`` holds it once an answer came (a re-sent save whose re-send was answered too).
+    """
+    timing = getattr(request, "timing", None)
+    start = timing.get("startTime", 0) if isinstance(timing, dict) else 0
+    return float(start) / 1000 if isinstance(start, int | float) and start > 0 else None
 
 
 @dataclass(frozen=True)
@@ -62,9 +78,10 @@ def pair_saves(logged: list[SentRequest], seen: list[SeenSave]) -> tuple[list[tu
                                                                         list[SentRequest], list[SeenSave]]:
     """Pair the NetLog's saves with the saves the workers saw: same method and URL, one to one.
 
-    Within one method and URL, both lists are in the order the browser sent them, so equal lengths pair in order
-    (a constant clock offset between the two does not matter); otherwise each logged save takes the unpaired
-    seen one nearest in time.
+    Within one method and URL, each seen save whose start the browser told (``exact``) takes the logged save nearest
+    in time, when one is within :data:`EXACT_S`. The rest are in the order the browser sent them in both lists, so
+    equal counts pair in order (the moment an event reached us only lags); otherwise each logged save takes the
+    unpaired seen one nearest in time.
 
     Returns:
         The pairs, the logged saves no worker was seen sending, and the seen saves missing from the log.
@@ -78,7 +95,14 @@ def pair_saves(logged: list[SentRequest], seen: list[SeenSave]) -> tuple[list[tu
     pairs: list[tuple[SentRequest, SeenSave]] = []
     unseen: list[SentRequest] = []
     for key, requests in logged_by.items():
-        candidates = seen_by.pop(key, [])
+        candidates: list[SeenSave] = []
+        for save in seen_by.pop(key, []):
+            closest = min(requests, key=lambda r: abs(r.started - save.at), default=None)
+            if save.exact and closest is not None and abs(closest.started - save.at) <= EXACT_S:
+                requests.remove(closest)
+                pairs.append((closest, save))
+            else:
+                candidates.append(save)
         if len(candidates) == len(requests):
             pairs += zip(requests, candidates, strict=True)
             continue
@@ -112,7 +136,7 @@ class ResendCount:
         self.note = ""
         #: Rows whose save the browser sent more than once, with how many times.
         self.resent: dict[int, int] = {}
-        self._seen: list[SeenSave] = []
+        self._requests: list[tuple[int, Any, float]] = []  # (row, Playwright request, when its event came)
         self._spans: list[_Span] = []
         self._posting: dict[int, str] = {}
 
@@ -124,7 +148,7 @@ class ResendCount:
 
         def on_request(request: Any) -> None:
             if self.wanted(request.method, request.url):
-                self._seen.append(SeenSave(seq, request.method, request.url, time.time()))
+                self._requests.append((seq, request, time.time()))
 
         context.on("request", on_request)
         try:
@@ -153,13 +177,15 @@ class ResendCount:
             logged: the saves of the run's NetLog, with their send counts; None when no NetLog was written.
         """
         if logged is None:
-            if self._seen:
+            if self._requests:
                 self.note = (_("re-sent saves are not counted with a remote browser (OZON_RPA_BROWSER_ENDPOINT): a "
                                "save the browser sent twice is not noted on its row") if self.remote else
                              _("re-sent saves are not counted (OZON_RPA_COUNT_RESENDS=false): a save the browser "
                                "sent twice is not noted on its row"))
             return
-        pairs, unseen, unlogged = pair_saves(logged, self._seen)
+        seen = [SeenSave(seq, request.method, request.url, start or at, start is not None)
+                for seq, request, at in self._requests for start in (browser_start(request),)]
+        pairs, unseen, unlogged = pair_saves(logged, seen)
         sends: dict[int, int] = defaultdict(int)
         for request, save in pairs:
             if request.sends > 1:
@@ -178,7 +204,7 @@ class ResendCount:
             self.note = ngettext(
                 "the browser's network log lacks {n} of {total} saves (postings {postings}): whether it was re-sent "
                 "is not known", "the browser's network log lacks {n} of {total} saves (postings {postings}): "
-                "whether they were re-sent is not known", len(unlogged), total=len(self._seen),
+                "whether they were re-sent is not known", len(unlogged), total=len(seen),
                 postings=", ".join(postings[:10]) + (", ..." if len(postings) > 10 else ""))
 
     def summary(self) -> list[str]:

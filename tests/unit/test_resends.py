@@ -6,13 +6,14 @@ portal's save URL need not name the posting. Each worker's context says which sa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agent.bulk.resends import ResendCount, SeenSave, _Span, pair_saves
+from agent.bulk.resends import ResendCount, SeenSave, _Span, pair_saves, browser_start
 from agent.core.journal import Journal
 from agent.core.netlog import SentRequest
 from agent.core.records import ChangeRequest
@@ -36,8 +37,9 @@ class Context:
     def remove_listener(self, event: str, listener: Callable[[Any], None]) -> None:
         self.listeners.remove(listener)
 
-    def send(self, method: str, url: str) -> None:
-        request = type("Request", (), {"method": method, "url": url})()
+    def send(self, method: str, url: str, started_ms: float = 0) -> None:
+        """A request event; ``started_ms``: the browser's start time (``Request.timing``), 0 while unanswered."""
+        request = type("Request", (), {"method": method, "url": url, "timing": {"startTime": started_ms}})()
         for listener in list(self.listeners):
             listener(request)
 
@@ -62,19 +64,20 @@ def test_a_re_sent_save_should_land_on_the_worker_that_sent_it_when_workers_over
 ) -> None:
     journal, run_id, resends = run_with_postings(tmp_path, 4)
     one, two = Context(), Context()
-    # Two workers, postings 0 and 1 in hand at once, then 2 and 3; every save goes to the same URL.
+    # Two workers, postings 0 and 1 in hand at once, then 2 and 3; every save goes to the same URL. The browser
+    # started them at these times (ms); their events reached us in another order (a worker busy painting a picture).
     with resends.watching(0, "1-0", one), resends.watching(1, "1-1", two):
-        one.send("GET", "http://127.0.0.1:8400/api/postings/1-0")  # a read: not a save
-        one.send("POST", SHARED)
-        two.send("POST", SHARED)
+        one.send("GET", "http://127.0.0.1:8400/api/postings/1-0", 1_000)  # a read: not a save
+        two.send("POST", SHARED, 2_040)
+        one.send("POST", SHARED, 2_000)
     with resends.watching(2, "1-2", one), resends.watching(3, "1-3", two):
-        two.send("POST", SHARED)
-        one.send("POST", SHARED)
-    one.send("POST", SHARED)  # after the posting: nobody's
+        two.send("POST", SHARED, 5_000)
+        one.send("POST", SHARED)  # never answered: only when its event came is known
+    one.send("POST", SHARED, 9_000)  # after the posting: nobody's
     assert one.listeners == [] and two.listeners == [], "listeners go with the posting"
-    # The log's clock is 0.4 s off the agent's: order, not the clock, pairs them.
-    log = [SentRequest("POST", SHARED, 0.4 + save.at, sends)
-           for save, sends in zip(sorted(resends._seen, key=lambda s: s.at), (1, 3, 2, 1), strict=True)]
+    # The log's clock runs a few ms after the browser's start; row 2's save is the last one the log holds.
+    log = [SentRequest("POST", SHARED, 2.003, 1), SentRequest("POST", SHARED, 2.044, 3),
+           SentRequest("POST", SHARED, 5.002, 2), SentRequest("POST", SHARED, time.time(), 1)]
 
     resends.found(log)
 
@@ -82,6 +85,24 @@ def test_a_re_sent_save_should_land_on_the_worker_that_sent_it_when_workers_over
     assert resends.note == "" and resends.resent == {1: 3, 3: 2}
     assert resends.summary() == ["the browser re-sent the saves of 2 postings: see the warning on their rows"]
     journal.close()
+
+
+def test_a_save_s_start_should_be_the_browser_s_own_once_answered() -> None:
+    assert browser_start(type("Request", (), {"timing": {"startTime": 1_700_000_000_250.0}})()) == 1_700_000_000.25
+    assert browser_start(type("Request", (), {"timing": {"startTime": 0}})()) is None, "no answer yet"
+    assert browser_start(object()) is None
+
+
+def test_a_save_whose_browser_start_is_known_should_take_the_logged_save_of_that_moment_whatever_the_order() -> None:
+    # Row 2's save started first and was never answered (re-sent, dropped again): only when its event reached us
+    # is known, after the two answered saves of rows 0 and 1 had started.
+    logged = [SentRequest("POST", SHARED, 9.990, 2), SentRequest("POST", SHARED, 10.0005, 1),
+              SentRequest("POST", SHARED, 10.1005, 1)]
+    saves = [SeenSave(0, "POST", SHARED, 10.0, exact=True), SeenSave(1, "POST", SHARED, 10.1, exact=True),
+             SeenSave(2, "POST", SHARED, 10.2)]
+    pairs, unseen, unlogged = pair_saves(logged, saves)
+    assert sorted((s.seq, r.sends) for r, s in pairs) == [(0, 1), (1, 1), (2, 2)]
+    assert unseen == [] and unlogged == []
 
 
 def test_pairing_should_follow_the_order_of_sending_within_one_url_and_keep_urls_apart() -> None:
