@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agent.bulk.resends import ResendCount, SeenSave, _Span, pair_saves, browser_start
+from agent.bulk.resends import ResendCount, SeenSave, _Span, browser_start, pair_saves
 from agent.core.journal import Journal
 from agent.core.netlog import SentRequest
 from agent.core.records import ChangeRequest
@@ -202,4 +202,100 @@ def test_a_logged_save_url_without_the_posting_should_go_to_the_nearest_posting_
 def test_nothing_in_hand_should_claim_nothing(tmp_path: Path) -> None:
     journal, _run_id, resends = run_with_postings(tmp_path, 1)
     assert resends.owner(SentRequest("POST", SAVE.format("1-1"), 1.0, 2)) is None
+    journal.close()
+
+
+def test_saves_the_log_lacks_should_stay_unpaired_even_when_their_start_is_known() -> None:
+    logged = [SentRequest("POST", SHARED, 10.0005, 2)]
+    saves = [SeenSave(0, "POST", SHARED, 10.0, exact=True), SeenSave(1, "POST", SHARED, 20.0, exact=True)]
+    pairs, unseen, unlogged = pair_saves(logged, saves)
+    assert [(s.seq, r.sends) for r, s in pairs] == [(0, 2)]
+    assert unseen == [] and [s.seq for s in unlogged] == [1]
+
+
+def test_saves_whose_start_is_not_known_should_pair_in_the_order_they_were_sent_not_by_nearness() -> None:
+    # Both events reached us late (a busy worker): row 0's save started first, as the log's first entry says.
+    logged = [SentRequest("POST", SHARED, 10.000, 2), SentRequest("POST", SHARED, 10.030, 1)]
+    saves = [SeenSave(0, "POST", SHARED, 10.045), SeenSave(1, "POST", SHARED, 10.050)]
+    pairs, _unseen, _unlogged = pair_saves(logged, saves)
+    assert sorted((s.seq, r.sends) for r, s in pairs) == [(0, 2), (1, 1)]
+
+
+def test_every_logged_save_no_worker_saw_should_be_handed_on_to_its_owner(tmp_path: Path) -> None:
+    journal, run_id, resends = run_with_postings(tmp_path, 2)
+    resends._spans += [_Span(100.0, 110.0, 0, "1-0"), _Span(111.0, 120.0, 1, "1-1")]
+
+    resends.found([SentRequest("POST", SHARED, 105.0, 2), SentRequest("POST", SHARED, 115.0, 3)])
+
+    assert warnings_of(journal, run_id) == {0: [WARNING.format(2)], 1: [WARNING.format(3)]}
+    journal.close()
+
+
+@pytest.mark.parametrize(("at", "row"), [(110.6, 1), (110.9, 1), (110.1, 0)],
+                         ids=["inside", "just before", "just after"])
+def test_a_logged_save_in_a_posting_s_time_should_go_to_it_before_a_posting_just_ended(tmp_path: Path, at: float,
+                                                                                       row: int) -> None:
+    journal, _run_id, resends = run_with_postings(tmp_path, 2)
+    resends._spans += [_Span(100.0, 110.0, 0, "1-0"), _Span(110.5 if at != 110.9 else 111.0, 120.0, 1, "1-1")]
+    assert resends.owner(SentRequest("POST", "http://x/api/tracking", at, 2)) == row
+    journal.close()
+
+
+def test_the_browser_s_own_start_should_decide_the_pairing_in_a_real_count(tmp_path: Path) -> None:
+    journal, run_id, resends = run_with_postings(tmp_path, 3)
+    context = Context()
+    now = time.time()
+    # Row 2's save started first and was never answered; rows 0 and 1 were answered. Only when row 2's event
+    # came is known: after the others.
+    with resends.watching(0, "1-0", context):
+        context.send("POST", SHARED, (now - 5) * 1000)
+    with resends.watching(1, "1-1", context):
+        context.send("POST", SHARED, (now - 4) * 1000)
+    with resends.watching(2, "1-2", context):
+        context.send("POST", SHARED)
+
+    resends.found([SentRequest("POST", SHARED, now - 6, 2), SentRequest("POST", SHARED, now - 5 + 0.001, 1),
+                   SentRequest("POST", SHARED, now - 4 + 0.001, 1)])
+
+    assert warnings_of(journal, run_id) == {0: [], 1: [], 2: [WARNING.format(2)]}
+    journal.close()
+
+
+def test_a_posting_whose_saves_were_re_sent_twice_should_say_how_many_sends_in_all(tmp_path: Path) -> None:
+    journal, run_id, resends = run_with_postings(tmp_path, 2)
+    context = Context()
+    with resends.watching(0, "1-0", context):
+        context.send("POST", SAVE.format("1-0"), 1_000)
+        context.send("POST", SAVE.format("1-0"), 5_000)
+    resends._spans.append(_Span(20.0, 30.0, 1, "1-1"))
+
+    resends.found([SentRequest("POST", SAVE.format("1-0"), 1.001, 2), SentRequest("POST", SAVE.format("1-0"), 5.001, 3),
+                   SentRequest("POST", SAVE.format("1-1"), 21.0, 2), SentRequest("POST", SAVE.format("1-1"), 25.0, 2)])
+
+    assert warnings_of(journal, run_id) == {0: [WARNING.format(5)], 1: [WARNING.format(4)]}
+    journal.close()
+
+
+def test_one_posting_should_be_said_in_the_singular_and_a_long_list_cut_short(tmp_path: Path) -> None:
+    journal, _run_id, resends = run_with_postings(tmp_path, 12)
+    context = Context()
+    with resends.watching(0, "1-0", context):
+        context.send("POST", SAVE.format("1-0"), 1_000)
+    resends.found([SentRequest("POST", SAVE.format("1-0"), 1.001, 2)])
+    assert resends.summary() == ["the browser re-sent the save of 1 posting: see the warning on its row"]
+
+    for seq in range(1, 12):
+        with resends.watching(seq, f"1-{seq}", context):
+            context.send("POST", SAVE.format(f"1-{seq}"))
+    resends.found([SentRequest("POST", SAVE.format("1-0"), 1.001, 2)])
+    shown = ", ".join(f"1-{seq}" for seq in range(1, 11))
+    assert resends.note == (f"the browser's network log lacks 11 of 12 saves (postings {shown}, ...): whether they "
+                            "were re-sent is not known")
+
+    single = ResendCount(journal, "run", is_save_request)
+    with single.watching(0, "1-0", context):
+        context.send("POST", SAVE.format("1-0"))
+    single.found([])
+    assert single.note == ("the browser's network log lacks 1 of 1 saves (postings 1-0): whether it was re-sent is not "
+                           "known")
     journal.close()
