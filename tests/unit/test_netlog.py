@@ -77,7 +77,7 @@ def test_a_log_with_bytes_that_are_not_utf8_or_a_broken_line_should_still_be_rea
               event(8, START_JOB, 1, 1002, method="GET", url="http://x/NAME"), event(7, SEND, 1, 1003)]
     path = write_netlog(tmp_path / "n.json", events, complete=True)
     raw = path.read_bytes().replace(b"NAME", b"\xff\xfe")  # a URL's bytes as they came, not UTF-8
-    path.write_bytes(raw.replace(cut.encode(), cut.encode()[:30]))  # a line cut short in the middle of the log
+    path.write_bytes(raw.replace(cut.encode(), cut.encode()[-30:]))  # a line cut in the middle of the log
     assert [r.sends for r in read_requests(path, is_save)] == [1], "the cut send is lost, the one after it is not"
 
 

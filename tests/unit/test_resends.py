@@ -292,6 +292,14 @@ def test_one_posting_should_be_said_in_the_singular_and_a_long_list_cut_short(tm
     assert resends.note == (f"the browser's network log lacks 11 of 12 saves (postings {shown}, ...): whether they "
                             "were re-sent is not known")
 
+    ten = ResendCount(journal, "run", is_save_request)
+    for seq in range(10):
+        with ten.watching(seq, f"1-{seq}", context):
+            context.send("POST", SAVE.format(f"1-{seq}"))
+    ten.found([])
+    assert ten.note.endswith(f"(postings {', '.join(f'1-{seq}' for seq in range(10))}): whether they were re-sent is "
+                             "not known"), "ten fit: nothing cut"
+
     single = ResendCount(journal, "run", is_save_request)
     with single.watching(0, "1-0", context):
         context.send("POST", SAVE.format("1-0"))
