@@ -5,8 +5,9 @@ Found the way a person finds it, in one round trip: the values beside the labels
 boxes (a search may be a buyer's name); a chat's history and its title line; any text holding a personal string
 the agent already knows. Where the fields cannot be found, the whole area is covered instead: a posting's details
 (a dialog, or whatever shows a posting's title) without its three fields, a table with rows but no buyer column
-we recognise, a list area whose buyer header is not in a table we can read, a frame, an element whose content
-lives in a shadow root.
+we recognise, a list area whose buyer header is not in a table we can read (the header line and the rows under
+it: the smallest area showing the number header and a posting number too), a frame, an element whose content lives
+in a shadow root.
 """
 
 from __future__ import annotations
@@ -80,11 +81,17 @@ for (const t of tables(body)) {
   listed.add(t.el);
   for (const r of t.rows) if (r.cells[i]) add(r.cells[i]);
 }
-// 4. a buyer header outside a readable table: cover the smallest area that also shows the number header
+// 4. a buyer header outside a readable table (a list drawn with boxes): cover the smallest area that shows the
+// number header and a posting number too, i.e. the header line and the rows under it (a header line in a box of
+// its own shows no posting number); none: the whole page
+const postingNumber = /^[0-9]+(-[0-9]+)+$/;
+const showsPosting = el => [...el.querySelectorAll('*')].some(c => postingNumber.test(norm(c.textContent)) && shown(c));
 for (const h of withText(body, a.buyerHeader)) {
   if (insideDetails(h) || [...listed].some(t => t.contains(h))) continue;
   let area = h.parentElement;
-  while (area && area !== body && !withText(area, a.numberHeader).length) area = area.parentElement;
+  while (area && area !== body && !(withText(area, a.numberHeader).length && showsPosting(area))) {
+    area = area.parentElement;
+  }
   add(area && area !== body ? area : body);
 }
 // 5. search boxes and other typed values (a search may be a buyer's name)

@@ -26,9 +26,10 @@ from agent.core.records import Outcome
 from agent.core.spreadsheet_cells import SafeCsvWriter
 from agent.core.vocabulary import outcome_label
 
-#: The result columns, after the input's own columns.
+#: The result columns, after the input's own columns. ``warnings``: what the row must not hide although its outcome
+#: stands (a save the browser sent twice, a number replaced anyway), one after the other, "; " between them.
 RESULT_COLUMNS: tuple[str, ...] = ("row_number", "posting_number", "old_tracking", "new_tracking", "carrier",
-                                   "outcome", "reason", "attempts", "evidence", "notified")
+                                   "outcome", "reason", "attempts", "evidence", "notified", "warnings")
 CSV_NAME = "results.csv"
 XLSX_NAME = "results.xlsx"
 _MAX_WIDTH = 60
@@ -58,7 +59,7 @@ class ResultRow(BaseModel):
             "posting_number": self.posting_number, "old_tracking": self.old_tracking,
             "new_tracking": self.new_tracking, "carrier": self.carrier, "outcome": self.outcome.value,
             "reason": self.reason, "attempts": str(self.attempts), "evidence": "; ".join(self.evidence),
-            "notified": self.notified,
+            "notified": self.notified, "warnings": "; ".join(self.warnings),
         }
 
 

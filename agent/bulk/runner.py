@@ -10,9 +10,7 @@ Top layer of ``agent/`` (with the CLI): it calls scenarios. The guarantees it ke
 
 from __future__ import annotations
 
-import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +21,9 @@ from agent.bulk.inputs import read_rows
 from agent.bulk.plan import Plan, apply_portal_state, load_plan, plan_from_input, row_request
 from agent.bulk.plan_checks import check_approval
 from agent.bulk.report import write_report
+from agent.bulk.resends import ResendCount
 from agent.bulk.results import result_rows, write_results
 from agent.bulk.workers import WorkerPool
-from agent.core.browser.netlog import SentRequest
 from agent.core.browser.otp import CodeSource
 from agent.core.errors import InputError, PortalError, PostingNotFound
 from agent.core.evidence.pictures import Evidence
@@ -109,6 +107,8 @@ class ApplyOutcome:
     items: list[ItemRecord]
     aborted: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    #: What the summary says besides the counts (saves the browser re-sent, or why that count is not known).
+    notes: list[str] = field(default_factory=list)
 
 
 def start_run(settings: Settings, journal: Journal, plan: Plan, *, operator: str, run_id: str | None = None,
@@ -167,7 +167,7 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
     if confirm is not None:
         workers = 1  # one question at a time
     evidence = Evidence(run_dir, screenshots=settings.screenshots)
-    resends = _Resends(journal, run.id)
+    resends = ResendCount(journal, run.id, is_save_request, remote=bool(settings.browser_endpoint))
     pool = WorkerPool[ItemRecord](settings, workers, code_source, stop or threading.Event(), max_rate,
                                   netlog_filter=is_save_request, on_netlog=resends.found)
     breaker = _Breaker(settings.circuit_breaker, pool.stop)
@@ -178,13 +178,9 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
         job = ChangeJob(portal, journal, evidence, run.id, item.seq,
                         save_may_have_landed=item.save_started_at is not None, old_tracking_hint=item.old_tracking,
                         confirm=confirm)
-        started = time.time()
-        with logger.contextualize(run=run.id, posting=item.posting_number):
-            try:
-                with step("change"):
-                    result = change_tracking(job, item.request)
-            finally:
-                resends.worked(item.seq, item.posting_number, started, time.time())
+        with logger.contextualize(run=run.id, posting=item.posting_number), \
+                resends.watching(item.seq, item.posting_number, portal.page.context), step("change"):
+            result = change_tracking(job, item.request)
         breaker.record(result.outcome)
         if progress is not None:
             progress(result)
@@ -204,13 +200,14 @@ def apply_run(settings: Settings, journal: Journal, run: RunRecord, run_dir: Pat
     except KeyboardInterrupt:
         aborted = _("stopped by a person (Ctrl-C)")
     finally:
-        journal.finish_run(run.id, "aborted" if aborted or pool.stop.is_set() else "done", note=aborted)
+        journal.finish_run(run.id, "aborted" if aborted or pool.stop.is_set() else "done",
+                           note="; ".join(note for note in (aborted, resends.note) if note))
         final = journal.items(run.id)
         write_outputs(journal.run(run.id), run_dir, plan, final)
     if not aborted and any(i.outcome == Outcome.PENDING and not i.done for i in final):
         aborted = "some postings were not reached"
     counts = {o.value: sum(1 for i in final if i.outcome == o) for o in Outcome}
-    return ApplyOutcome(journal.run(run.id), run_dir, final, aborted, counts)
+    return ApplyOutcome(journal.run(run.id), run_dir, final, aborted, counts, resends.summary())
 
 
 def write_outputs(run: RunRecord, run_dir: Path, plan: Plan, items: list[ItemRecord]) -> tuple[Path, Path, Path]:
@@ -236,46 +233,6 @@ def _known_run(settings: Settings, journal: Journal, run_id: str) -> RunRecord:
         return journal.run(run_id)
     except KeyError as err:
         raise InputError(_("no run {run} in the journal {path}", run=repr(run_id), path=settings.journal_path)) from err
-
-
-class _Resends:
-    """Saves the browser itself sent more than once, from the pool's NetLog, noted on their postings.
-
-    The NetLog is read when the pool's browser closes. Its workers overlap in time, so a save request goes to
-    the posting its URL names when one of the postings in hand then is named there (portals put the posting
-    in the save's path); otherwise to the posting whose time in hand is nearest to the request's start.
-    """
-
-    def __init__(self, journal: Journal, run_id: str) -> None:
-        self.journal = journal
-        self.run_id = run_id
-        self._spans: list[tuple[float, float, int, str]] = []
-
-    def worked(self, seq: int, posting_number: str, started: float, ended: float) -> None:
-        """Row ``seq`` (posting ``posting_number``) was in a worker's hand from ``started`` to ``ended``."""
-        self._spans.append((started, ended, seq, posting_number))
-
-    def owner(self, request: SentRequest) -> int | None:
-        """The row a request belongs to (None when no posting was in hand)."""
-        def distance(span: tuple[float, float, int, str]) -> float:
-            start, end = span[0], span[1]
-            return 0.0 if start <= request.started <= end else min(abs(request.started - start),
-                                                                    abs(request.started - end))
-
-        named = [s for s in self._spans if s[3] and re.search(rf"(?<![\w-]){re.escape(s[3])}(?![\w-])", request.url)]
-        candidates = named or self._spans
-        return min(candidates, key=distance)[2] if candidates else None
-
-    def found(self, requests: list[SentRequest]) -> None:
-        """Note each save the browser sent more than once on its row (journal and log)."""
-        for request in requests:
-            seq = self.owner(request) if request.sends > 1 else None
-            if seq is None:
-                continue
-            warning = _("the save was sent {n} times: the connection dropped and the browser re-sent it",
-                        n=request.sends)
-            self.journal.add_warning(self.run_id, seq, warning)
-            logger.warning(_("run {run} row {row}: {warning}", run=self.run_id, row=seq, warning=warning))
 
 
 class _Breaker:

@@ -27,7 +27,7 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.bulk.fibers import Fibers
+from agent.bulk.fibers import Fibers, OneAtATime, Scheduler
 from agent.core.browser.choice import choose_browser, launched_browser
 from agent.core.browser.hosts import ensure_allowed
 from agent.core.browser.netlog import SentRequest, netlog_args, read_requests
@@ -85,11 +85,12 @@ class WorkerPool(Generic[T]):
     code_source: CodeSource | None
     stop: threading.Event = field(default_factory=threading.Event)
     max_rate: float | None = None
-    #: With both set (and ``settings.count_resends``), each worker's local Chromium writes a NetLog; when the
-    #: worker's browser has closed, the requests ``netlog_filter(method, url)`` selects are handed to
-    #: ``on_netlog`` on that worker's thread, with how many times the browser really sent each one.
+    #: With both set (and ``settings.count_resends``), the pool's local Chromium writes a NetLog; when the
+    #: browser has closed (its log complete), the requests ``netlog_filter(method, url)`` selects are handed to
+    #: ``on_netlog``, with how many times the browser really sent each one; ``None`` when no NetLog was written
+    #: (counting turned off, or a remote browser, whose network log is not ours to read).
     netlog_filter: Callable[[str, str], bool] | None = None
-    on_netlog: Callable[[list[SentRequest]], None] | None = None
+    on_netlog: Callable[[list[SentRequest] | None], None] | None = None
     #: How read-backs go (``Portal.read_back``), one for all workers: once any worker saw the app show a posting
     #: from its memory, every worker reads back with page loads (none waits for an answer that will not come).
     _read_back: ReadBackRoute = field(default_factory=ReadBackRoute, init=False)
@@ -125,11 +126,18 @@ class WorkerPool(Generic[T]):
                         self.on_netlog(read_requests(netlog, self.netlog_filter))
                 finally:
                     shutil.rmtree(netlog.parent, ignore_errors=True)
+            elif self.netlog_filter and self.on_netlog:
+                self.on_netlog(None)
         return outcome
 
     def _run_in(self, browser: Browser, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                 outcome: PoolOutcome, workers: int) -> None:
-        fibers = Fibers(browser)
+        fibers: Scheduler = OneAtATime()  # one worker needs no fibers: Playwright's public API only
+        if workers > 1:
+            fibers = Fibers(browser)
+            if why := fibers.unavailable():  # a Playwright the fibers were not tested with: the public API
+                logger.warning(_("{why}: this run uses one worker", why=why))
+                fibers, workers = OneAtATime(), 1
         limiter = RateLimiter(self.max_rate, self.stop, fibers.sleep)
         sign_in_lock = fibers.lock()
         first = self._signed_in(browser)  # before any worker: they all start from this sign-in (worker 1 goes on)
@@ -177,7 +185,7 @@ class WorkerPool(Generic[T]):
         return signal.signal(signal.SIGINT, on_sigint)
 
     def _worker_loop(self, n: int, browser: Browser, first: Page | None, todo: queue.Queue[T],
-                     work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Fibers,
+                     work: Callable[[Portal, T], None], limiter: RateLimiter, fibers: Scheduler,
                      sign_in_lock: Any) -> None:
         context = first.context if first is not None else new_context(browser, self.settings)
 

@@ -96,6 +96,8 @@ def print_summary(result: ApplyOutcome, resume: str | None = None) -> None:
         if count:
             table.add_row(f"[{outcome_style(outcome)}]{outcome_label(outcome)}[/]", str(count))
     console.print(table)
+    for note in result.notes:  # re-sent saves, or why they could not be counted: said once for the run
+        console.print(f"[yellow]{escape(note)}[/]", highlight=False)
     console.print(_("report:  {path}", path=(result.run_dir / "report.html").resolve()), highlight=False)
     console.print(_("results: {path} and results.xlsx", path=(result.run_dir / "results.csv").resolve()),
                   highlight=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from agent.bulk import fibers
 from agent.core.browser.choice import find_browser
 from agent.core.settings import Settings
 from tests.conftest import Oracle
@@ -80,3 +81,26 @@ def test_bulk_plan_with_every_row_rejected_should_start_no_browser(
 
     assert result.exit_code == 0, result.output
     assert not marker.exists(), "nothing to read in the portal: no browser"
+
+
+def test_bulk_apply_on_a_playwright_without_what_the_fibers_use_should_go_on_with_one_worker_and_say_so_once(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A later Playwright release that renamed the private method the fibers call: the pool must notice at start.
+    monkeypatch.setattr(fibers, "PRIVATE_SYNC", "_sync_renamed_in_a_later_release")
+    postings = [p["posting_number"] for p in sandbox.postings(editable=True, limit=3)]
+    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number"],
+                        [[number, s10(71_100_000 + i)] for i, number in enumerate(postings)], "utf-8")
+    sandbox.configure(latency_ms=150)  # with fibers, these changes would overlap
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "3")
+
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert said.count("lacks what the parallel workers use of its sync API: this run uses one worker") == 1, said
+    assert {n: sandbox.posting(n)["save_count"] for n in postings} == dict.fromkeys(postings, 1)
+    spans = sorted((datetime.fromisoformat(a), datetime.fromisoformat(b))
+                   for a, b in journal(agent_settings, "SELECT started_at, finished_at FROM items"))
+    assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:], strict=False)), \
+        "one posting after another"

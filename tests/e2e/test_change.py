@@ -123,6 +123,25 @@ def test_change_should_save_once_when_the_portal_loses_the_acknowledgement(
     assert truth["save_count"] == 1, "a save whose answer was lost must not be repeated"
 
 
+@pytest.mark.every_skin  # the double send on every front end: the one warning a single change gives
+def test_change_should_warn_when_the_page_sends_the_save_twice_for_one_click(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings
+) -> None:
+    posting = editable(sandbox, 4)
+    sandbox.configure(double_submit=True)  # the portal's own script sends the save twice for one click of Save
+    new = s10(11_000_040)
+
+    result = cli("change", posting["posting_number"], new)
+
+    assert result.exit_code == 0, result.output
+    truth = sandbox.posting(posting["posting_number"])
+    assert (truth["tracking_number"], truth["save_count"]) == (new, 2), "one click, stored twice"
+    said = " ".join(result.output.split())
+    assert "warning: the save was sent 2 times for one click" in said, said
+    [(outcome, warnings)] = journal_rows(agent_settings, "SELECT outcome, warnings FROM items")
+    assert (outcome, json.loads(warnings)) == ("changed", ["the save was sent 2 times for one click"])
+
+
 @pytest.mark.every_skin
 def test_change_should_fail_after_retries_and_keep_a_private_trace_when_every_save_fails(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings

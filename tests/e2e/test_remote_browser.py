@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 
 from agent.core.browser.choice import find_browser
+from agent.core.settings import Settings
 from tests.conftest import Oracle
+from tests.e2e.test_bulk import write_rows
 from tests.e2e.test_change import editable, s10
 
 pytestmark = pytest.mark.e2e
@@ -76,3 +78,23 @@ def test_change_should_say_clearly_when_the_remote_browser_is_unreachable(
     assert "remote browser at ws://127.0.0.1:9/" in result.output and "run-server" in result.output
     assert "s3cret" not in result.output  # a farm's access token stays out of messages
     assert sandbox.posting(posting["posting_number"])["save_count"] == 0
+
+
+def test_bulk_apply_on_a_remote_browser_should_say_once_that_re_sent_saves_are_not_counted(
+    cli: Callable[..., Any], sandbox: Oracle, run_server: str, tmp_path: Path, agent_settings: Settings
+) -> None:
+    rows = [[p["posting_number"], s10(12_500_100 + i)] for i, p in enumerate(sandbox.postings(editable=True, limit=2))]
+    source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+    chromium = find_browser().executable
+    assert chromium is not None
+
+    result = cli("bulk", "apply", str(source), "--yes", "--workers", "2", env_extra={
+        "OZON_RPA_BROWSER_ENDPOINT": run_server, "OZON_RPA_REMOTE_BROWSER_PATH": str(chromium),
+        "OZON_RPA_BROWSER_PATH": str(tmp_path / "no-local-browser")})
+
+    assert result.exit_code == 0, result.output
+    note = ("re-sent saves are not counted with a remote browser (OZON_RPA_BROWSER_ENDPOINT): a save the browser "
+            "sent twice is not noted on its row")
+    assert " ".join(result.output.split()).count(note) == 1, result.output
+    report = (max(agent_settings.runs_dir.iterdir()) / "report.html").read_text(encoding="utf-8")
+    assert report.count(note) == 1, "the run's note, kept in the journal: a rebuilt report says it too"

@@ -3,11 +3,14 @@
 The proxy drops connections after forwarding saves (the sandbox stores them, the browser hears nothing and
 Chromium re-sends them on a new connection), drops some reads and stalls some page loads. The oracle has the
 truth: every posting ends ``changed`` (and really shows the new number) or ``failed``; the agent never sends a
-second save of its own for a posting; and every save the browser re-sent is in the journal and the report.
+second save of its own for a posting; and every save the browser re-sent is in its row of results.csv, the journal
+and the report, on the posting whose save it was, even when the workers overlap and the save's URL does not name
+the posting.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sqlite3
@@ -117,3 +120,47 @@ def test_reads_the_network_keeps_dropping_should_fail_the_posting_not_stop_the_r
     assert journal_items(agent_settings)[posting][0] == "failed"
     assert sandbox.posting(posting)["save_count"] == 0
 
+
+
+def results_rows(settings: Settings) -> dict[str, dict[str, str]]:
+    """The rows of the last run's results.csv, by posting."""
+    with open(max(settings.runs_dir.iterdir()) / "results.csv", encoding="utf-8-sig", newline="") as handle:
+        return {row["posting_number"]: row for row in csv.DictReader(handle)}
+
+
+def report_rows(settings: Settings) -> dict[str, str]:
+    """Each posting's row of the last run's report.html."""
+    report = (max(settings.runs_dir.iterdir()) / "report.html").read_text(encoding="utf-8")
+    return {m.group(1): m.group(2) for m in re.finditer(r'<tr data-posting="([^"]+)"(.*?)</tr>', report, re.S)}
+
+
+def sends_said(text: str) -> int:
+    """The count a re-send warning in ``text`` names (0: none)."""
+    return max((int(m.group(1)) for m in RESENT.finditer(text)), default=0)
+
+
+@pytest.mark.slow
+def test_every_posting_stored_more_than_once_should_say_so_in_its_row_when_overlapping_workers_share_one_save_url(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path, proxy: FaultyProxy
+) -> None:
+    postings = sandbox.postings(editable=True, limit=10)
+    rows = [[p["posting_number"], s10(13_800_000 + i)] for i, p in enumerate(postings)]
+    source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number"], rows, "utf-8")
+    sandbox.configure(save_url="shared")  # the URL does not tell whose save it is: only the worker that sent it does
+    proxy.reseed(5)
+    proxy.configure(drop_save_rate=0.4, drop_read_rate=0.05, stall_page_rate=0.05, stall_s=1.0)
+
+    result = apply_through(cli, proxy, source, workers=2)
+
+    assert result.exit_code in (0, 1), result.output
+    stored = {number: sandbox.posting(number)["save_count"] for number, _new in rows}
+    twice = [n for n, count in stored.items() if count > 1]
+    assert twice and len(twice) < len(rows), f"the network re-sent some saves and not others: {stored}"
+    csv_rows, journal, report = results_rows(agent_settings), journal_items(agent_settings), report_rows(agent_settings)
+    for number, count in stored.items():
+        expected = count if count > 1 else 0
+        said = {"results.csv": sends_said(csv_rows[number]["warnings"]),
+                "journal": sends_said(" ".join(journal[number][1])), "report": sends_said(report[number])}
+        assert said == dict.fromkeys(said, expected), f"{number} stored {count} times: {said}"
+        assert csv_rows[number]["outcome"] in ("changed", "failed")
+    assert re.search(rf"the browser re-sent the saves? of {len(twice)} postings?: see the warning", result.output)

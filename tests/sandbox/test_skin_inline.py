@@ -1,4 +1,4 @@
-"""The inline front end (``skin=inline``) and the ``double_submit`` knob.
+"""The inline front end (``skin=inline``) and the ``double_submit`` and ``save_url`` knobs.
 
 The inline skin is the modern kit in another shape: a posting's details are a page section that replaces the
 list (a back link, an ``<h1>`` worded differently from the label table, fields stacked label above value,
@@ -456,3 +456,38 @@ def test_double_submit_should_store_one_click_twice(person: Page, sandbox: Oracl
     assert (truth["save_count"], truth["save_requests"], truth["tracking_number"]) == (2, 2, new)
     assert len(sent) == 2 and len(set(sent)) == 1  # one click, the same body twice
     assert [h["new"] for h in truth["tracking_history"]][-2:] == [new, new]
+
+
+# -- the shared save URL knob, on every front end -------------------------------------------------------------
+def test_a_save_at_the_shared_url_should_store_the_posting_its_body_names(seller: Seller, oracle: httpx.Client) -> None:
+    number = one_posting(oracle, editable=True)["posting_number"]
+    assert oracle.get("/_sandbox/config").json()["save_url"] == "per_posting"
+    assert oracle.post("/_sandbox/config", json={"save_url": "somewhere"}).status_code == 422
+
+    saved = seller.client.post("/api/postings/tracking", headers={"X-CSRF-Token": seller.csrf},
+                               json={"posting_number": number, "tracking_number": "RR473124829GB",
+                                     "carrier": "china_post"})
+
+    assert saved.status_code == 200 and saved.json()["posting"]["tracking_number"] == "RR473124829GB"
+    assert oracle.get(f"/_sandbox/postings/{number}").json()["save_count"] == 1
+    nobody = seller.client.post("/api/postings/tracking", headers={"X-CSRF-Token": seller.csrf},
+                                json={"tracking_number": "RR473124829GB", "carrier": "china_post"})
+    assert nobody.status_code == 404
+
+
+@pytest.mark.e2e
+@pytest.mark.skins(*SKINS)
+def test_shared_save_url_should_send_every_posting_s_save_to_one_url(person: Page, sandbox: Oracle, skin: str) -> None:
+    page = person
+    number, new = editable_posting(sandbox)["posting_number"], f"SHR-{skin.upper()}-1"
+    assert sandbox.configure(save_url="shared")["save_url"] == "shared"
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda r: sent.append((r.url, r.post_data or "")) if r.method == "POST" else None)
+    page.goto(f"{sandbox.url}{LIST_PATH}?postingDetails={number}")
+
+    _edit_and_save(page, skin, number, new)
+
+    assert [url for url, _body in sent] == [f"{sandbox.url}/api/postings/tracking"]
+    assert f'"posting_number":"{number}"' in sent[0][1].replace(" ", "")
+    truth = sandbox.posting(number)
+    assert (truth["save_count"], truth["tracking_number"]) == (1, new)

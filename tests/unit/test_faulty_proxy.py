@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import httpx
@@ -40,6 +41,23 @@ def test_a_dropped_save_should_reach_the_portal_and_leave_the_client_without_an_
         client.post("/_sandbox/config", json={"latency_ms": 7})
     assert sandbox.http.get("/_sandbox/config").json()["latency_ms"] == 7, "stored although unanswered"
     assert proxy.stats.counts["save dropped after forwarding"] == 1
+
+
+@pytest.mark.parametrize(("drop_with", "ending"), [("reset", "reset"), ("close", "end of stream")],
+                         ids=["reset", "close"])
+def test_a_dropped_connection_should_end_the_way_asked(sandbox_server: SandboxServer, sandbox: Oracle,
+                                                       drop_with: str, ending: str) -> None:
+    with FaultyProxy(sandbox_server.url, Faults(save_path=KNOBS, drop_save_rate=1.0, drop_with=drop_with)) as proxy, \
+            socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as raw:
+        body = b'{"latency_ms": 3}'
+        raw.sendall(b"POST /_sandbox/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        try:
+            seen = "end of stream" if raw.recv(1024) == b"" else "an answer"
+        except ConnectionResetError:
+            seen = "reset"
+    assert seen == ending
+    assert sandbox.http.get("/_sandbox/config").json()["latency_ms"] == 3, "stored although unanswered"
 
 
 def test_a_dropped_read_should_not_reach_the_portal(

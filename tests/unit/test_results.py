@@ -44,6 +44,22 @@ def test_csv_starts_with_a_bom_and_rereads_with_input_then_result_columns(tmp_pa
     assert dict(zip(table[0], table[2], strict=True))["reason"] == "Почта: не найдено"
 
 
+def test_a_row_should_carry_its_warnings_in_the_csv_and_the_xlsx(tmp_path: Path) -> None:
+    resent = "the save was sent 2 times: the connection dropped and the browser re-sent it"
+    rows = _rows()
+    rows[0].warnings = [resent, "changed since the plan; replaced anyway (overwrite-changed)"]
+    csv_path, xlsx_path = write_results(tmp_path, COLUMNS, rows)
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert table[0]["outcome"] == "changed" and table[0]["reason"] == "物流商换单", "the outcome stands"
+    assert table[0]["warnings"] == f"{resent}; changed since the plan; replaced anyway (overwrite-changed)"
+    assert table[1]["warnings"] == ""
+    sheet = openpyxl.load_workbook(xlsx_path).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    assert str(sheet.cell(row=2, column=header.index("warnings") + 1).value).startswith(resent)
+
+
 def test_result_columns_named_like_input_columns_get_a_suffix(tmp_path: Path) -> None:
     csv_path, _ = write_results(tmp_path, ["posting_number", "new_tracking"], _rows())
     header = next(csv.reader(csv_path.open(encoding="utf-8-sig")))

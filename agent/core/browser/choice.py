@@ -12,7 +12,7 @@ itself launches it for headless runs. Measured on a bulk run of 4 workers on 2 c
 a third less CPU and memory than the full Chromium in headless mode, so ~50 % more changes a minute. A headed
 run (``OZON_RPA_HEADLESS=false``) needs the full browser.
 
-Run ``python -m agent.core.browser.choice`` to print what was found (exit 1 and an install hint when nothing is).
+Run ``python -m agent.core.browser`` to print what was found (exit 1 and an install hint when nothing is).
 """
 
 from __future__ import annotations

@@ -70,11 +70,12 @@ def read_requests(path: Path, wanted: Callable[[str, str], bool]) -> list[SentRe
         ends = (f'"type":{start_job}}}', f'"type":{send}}}')
         found: dict[int, list[Any]] = {}
         for line in handle:
-            line = line.strip().rstrip(",")
+            # The last event closes the list ("...}],"): without the "]" it ends like the others.
+            line = line.strip().rstrip(",").removesuffix("]")
             if not line.endswith(ends):  # cheap filter: the type id is the last key of each event
                 continue
             try:
-                event = json.loads(line.rstrip("]"))
+                event = json.loads(line)
             except ValueError:
                 continue  # the line being written
             if event.get("phase") != begin:
