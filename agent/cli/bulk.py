@@ -11,9 +11,18 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from agent.bulk.approval import (
+    approval_path,
+    approve_with_key,
+    check_planner_key,
+    check_signing_key,
+    sign_plan,
+    write_approval,
+)
 from agent.bulk.plan import Plan, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_age
 from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, plan_unread, rebuild_report, resume_run, start_run
+from agent.cli.bulk_approval import print_approval, print_planner, refuse_typed_approval, supervision_text
 from agent.cli.bulk_output import print_plan, print_summary
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
@@ -22,6 +31,7 @@ from agent.core.journal import Journal, RunRecord, new_run_id
 from agent.core.leases import Lease
 from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
 from agent.core.settings import Settings
+from agent.core.ssh_signatures import SshKeygen
 from agent.core.vocabulary import outcome_label
 from agent.preflight import (
     check_input_file,
@@ -55,11 +65,14 @@ def plan_command(
     overwrite_changed: Annotated[bool, typer.Option(
         help="Let the run replace numbers that change after this plan (sealed in the plan: approvers see it).",
     )] = False,
+    key: Annotated[Path | None, typer.Option(
+        help="Your SSH key to sign the plan with, where approval is required (OZON_RPA_SIGNING_KEY).")] = None,
 ) -> None:
     """Validate FILE and read each posting's current state (read-only) into a plan file."""
-    settings = settings_from(ctx, otp_source=otp_source)
+    settings = settings_from(ctx, otp_source=otp_source, signing_key=key)
     try:
         check_setup(settings)
+        signing = bool(check_planner_key(settings))  # approval required: the planner's key, before the portal
         check_input_file(file, sheet=sheet, force=force)  # a file that cannot work: exit 2 before any browser
         check_writable_dir((output or file).resolve().parent, _("the plan's folder"))  # before the portal is read
     except AgentError as err:
@@ -71,34 +84,61 @@ def plan_command(
         if overwrite_changed:
             plan.overwrite_changed = True
             plan.seal()
+        if signing and settings.signing_key is not None:
+            sign_plan(plan, SshKeygen(settings.ssh_keygen), settings.signing_key)
     except AgentError as err:
         fail(str(err), exit_for(err))
     target = output or file.with_name(file.stem + PLAN_SUFFIX)
     save_plan(plan, target)
     print_plan(plan)
-    console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
-                  highlight=False)
+    if signing:
+        print_planner(settings, plan, target)
+    else:
+        console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
+                      highlight=False)
 
 
 @bulk.command("approve")
 def approve_command(
     ctx: typer.Context,
     plan_file: Annotated[Path, typer.Argument(help="The plan file to approve.")],
-    by: Annotated[str, typer.Option("--by", help="Who approves.")],
+    key: Annotated[Path | None, typer.Option(
+        help="Your SSH key: sign the approval with it (OZON_RPA_SIGNING_KEY).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Your name: a note where no approval is required (kept in a signed approval too).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="The approval file to write (default: PLAN.approval beside the plan).")] = None,
 ) -> None:
-    """Record who approved this plan's exact content (its hash)."""
-    settings = settings_from(ctx)
+    """Approve this plan's exact content (its hash): a signature by your own key, written beside the plan."""
+    settings = settings_from(ctx, signing_key=key)
     journal = Journal(settings.journal_path)
     try:
         plan = load_plan(plan_file)
-        approve_plan(plan, journal, approved_by=by)
+        if settings.signing_key is None:
+            refuse_typed_approval(settings, plan, plan_file, by)
+            approve_plan(plan, journal, approved_by=by or "")
+        else:
+            keygen = SshKeygen(settings.ssh_keygen)
+            check_signing_key(keygen, settings.signing_key, _("an approval is signed"))
+            print_plan(plan, limit=20)
+            made = approve_with_key(plan, keygen, settings.signing_key, plan_file=plan_file.name, by=by or "",
+                                    four_eyes=settings.four_eyes,
+                                    require_planner=settings.require_approval or settings.four_eyes,
+                                    allowed_signers=settings.allowed_signers)
+            target = approval_path(plan_file, output)
+            write_approval(made.signed, target)
+            journal.add_approval(plan.content_hash, made.approver or by or made.approver_key,
+                                 made.planner or plan.created_by, key_fingerprint=made.approver_key)
     except AgentError as err:
         fail(str(err), exit_for(err))
     finally:
         journal.close()
-    print_plan(plan, limit=20)
-    console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
-                  highlight=False)
+    if settings.signing_key is None:
+        print_plan(plan, limit=20)
+        console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
+                      highlight=False)
+    else:
+        print_approval(made, plan, plan_file, target)
 
 
 @bulk.command("apply")
@@ -115,6 +155,8 @@ def apply_command(
     overwrite_changed: Annotated[bool, typer.Option(
         help="Replace numbers that changed since the plan read them (each one is recorded as replaced).",
     )] = False,
+    approval: Annotated[Path | None, typer.Option(
+        help="The plan's approval file (default: PLAN.approval beside the plan).")] = None,
 ) -> None:
     """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
     settings = settings_from(ctx, otp_source=otp_source)
@@ -128,7 +170,7 @@ def apply_command(
         elif source is None:
             raise InputError(_("give a plan or input file, or --resume RUN"))
         elif _is_plan(source):
-            early_plan = check_plan(settings, source)
+            early_plan = check_plan(settings, source, approval)
             _check_plan_for_apply(settings, early_plan, overwrite_changed=overwrite_changed, resuming=False)
         else:
             check_raw_apply(settings, source, yes=yes, sheet=sheet)
@@ -151,10 +193,11 @@ def apply_command(
         with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
                    postings=[row.posting_number for row in plan.rows if row.action != "rejected"]):
             if not resume:
+                approval_file = approval_path(source, approval) if source is not None and _is_plan(source) else None
                 run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
-                                         overwrite_changed=overwrite_changed)
+                                         overwrite_changed=overwrite_changed, approval_file=approval_file)
             console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
-                            who=run.approved_by or _("nobody")), highlight=False)
+                            who=supervision_text(run.approved_by, run.approver_key) or _("nobody")), highlight=False)
             result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
                                           confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:

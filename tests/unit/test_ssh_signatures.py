@@ -1,0 +1,157 @@
+"""OpenSSH signatures through the real ssh-keygen: made, checked, matched to a principal, refused when due."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.core.errors import ConfigError
+from agent.core.ssh_signatures import Signed, SshKeygen, canonical
+from tests.ssh_keys import Person, make_person, write_allowed
+
+NS = "ozon-rpa-test"
+STATEMENT = {"purpose": "approve", "plan_hash": "ab" * 32, "rows": {"change": 2, "rejected": 1}, "by": "Борис 李"}
+
+
+@pytest.fixture
+def keygen() -> SshKeygen:
+    return SshKeygen(interactive=False)  # never a prompt on the terminal of whoever runs the tests
+
+
+@pytest.fixture
+def anna(tmp_path: Path) -> Person:
+    return make_person(tmp_path, "anna")
+
+
+@pytest.fixture
+def boris(tmp_path: Path) -> Person:
+    return make_person(tmp_path, "boris")
+
+
+def test_the_signed_bytes_should_not_depend_on_the_order_of_the_statement() -> None:
+    reordered = dict(reversed(list(STATEMENT.items())))
+
+    assert canonical(reordered) == canonical(STATEMENT)
+    assert canonical(STATEMENT) == ('{"by":"Борис 李","plan_hash":"' + "ab" * 32 + '","purpose":"approve",'
+                                    '"rows":{"change":2,"rejected":1}}').encode()
+
+
+def test_a_signature_should_name_the_key_that_made_it(keygen: SshKeygen, anna: Person) -> None:
+    signed = keygen.sign(STATEMENT, anna.key, NS)
+
+    assert signed.statement == STATEMENT
+    assert signed.signature.startswith("-----BEGIN SSH SIGNATURE-----")
+    assert keygen.key_of(signed, NS) == anna.fingerprint == keygen.key_fingerprint(anna.key)
+
+
+@pytest.mark.parametrize("change", ["statement", "namespace", "signature"])
+def test_a_signature_should_not_hold_for_another_statement_namespace_or_garbage(
+    keygen: SshKeygen, anna: Person, change: str
+) -> None:
+    signed = keygen.sign(STATEMENT, anna.key, NS)
+    namespace = NS
+    if change == "statement":
+        signed = Signed(statement={**STATEMENT, "plan_hash": "cd" * 32}, signature=signed.signature)
+    elif change == "namespace":
+        namespace = "ozon-rpa-other"
+    else:
+        signed = Signed(statement=STATEMENT, signature="not a signature")
+
+    assert keygen.key_of(signed, namespace) is None
+
+
+def test_the_signer_should_be_the_principal_the_allowed_signers_file_gives_the_key(
+    keygen: SshKeygen, anna: Person, boris: Person, tmp_path: Path
+) -> None:
+    allowed = write_allowed(tmp_path / "allowed", boris.line(), anna.line(principals="anna,anna@corp.example"))
+    signed = keygen.sign(STATEMENT, anna.key, NS)
+
+    signer = keygen.signer(signed, NS, allowed)
+
+    assert signer is not None
+    assert (signer.principal, signer.principals, signer.fingerprint) == (
+        "anna", ("anna", "anna@corp.example"), anna.fingerprint)
+
+
+def test_a_key_missing_from_the_file_or_not_for_this_namespace_should_have_no_signer(
+    keygen: SshKeygen, anna: Person, boris: Person, tmp_path: Path
+) -> None:
+    signed = keygen.sign(STATEMENT, anna.key, NS)
+
+    assert keygen.signer(signed, NS, write_allowed(tmp_path / "a1", boris.line())) is None
+    assert keygen.signer(signed, NS, write_allowed(tmp_path / "a2", anna.line('namespaces="other"'))) is None
+    assert keygen.signer(signed, NS, write_allowed(tmp_path / "a3", anna.line(f'namespaces="{NS}"'))) is not None
+    altered = Signed(statement={**STATEMENT, "by": "mallory"}, signature=signed.signature)
+    assert keygen.signer(altered, NS, write_allowed(tmp_path / "a4", anna.line())) is None
+
+
+def test_a_missing_ssh_keygen_should_say_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as refused:
+        SshKeygen(str(tmp_path / "no-such-ssh-keygen")).key_fingerprint(tmp_path / "key")
+
+    message = str(refused.value)
+    assert "(the OpenSSH client) was not found" in message
+    assert "sudo apt-get install openssh-client" in message and "OZON_RPA_SSH_KEYGEN" in message
+
+
+def test_an_ssh_keygen_without_signatures_should_be_called_too_old(tmp_path: Path) -> None:
+    old = tmp_path / "ssh-keygen-7.4"  # stands in for OpenSSH before 8.2, which answers -Y with its usage
+    old.write_text("#!/bin/sh\necho 'usage: ssh-keygen [-q] [-b bits]' >&2\nexit 1\n", encoding="utf-8")
+    old.chmod(old.stat().st_mode | stat.S_IXUSR)
+
+    with pytest.raises(ConfigError, match=r"too old for signatures: OpenSSH 8\.2 or newer"):
+        SshKeygen(str(old)).key_of(Signed(statement=STATEMENT, signature="x"), NS)
+
+
+def test_a_file_that_is_not_a_key_should_be_refused_naming_it(keygen: SshKeygen, tmp_path: Path) -> None:
+    not_a_key = tmp_path / "notes.txt"
+    not_a_key.write_text("hello\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"notes\.txt: not an SSH key ssh-keygen can read"):
+        keygen.key_fingerprint(not_a_key)
+
+
+def test_a_passphrase_key_without_a_terminal_or_agent_should_say_to_add_it_to_ssh_agent(
+    keygen: SshKeygen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    carol = make_person(tmp_path, "carol", passphrase="correct horse")
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+
+    with pytest.raises(ConfigError) as refused:
+        keygen.sign(STATEMENT, carol.key, NS)
+
+    assert "is protected by a passphrase, which was not given" in str(refused.value)
+    assert f"`ssh-add {carol.key}`" in str(refused.value)
+
+
+@pytest.fixture
+def ssh_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real ssh-agent of this test's own (stopped by its pid afterwards), as SSH_AUTH_SOCK."""
+    socket = tmp_path / "agent.sock"
+    started = subprocess.run(["ssh-agent", "-s", "-a", str(socket)], capture_output=True, text=True, check=True)
+    pid = int(re.search(r"SSH_AGENT_PID=(\d+)", started.stdout).group(1))  # type: ignore[union-attr]
+    monkeypatch.setenv("SSH_AUTH_SOCK", str(socket))
+    yield socket
+    os.kill(pid, signal.SIGTERM)
+
+
+def test_a_passphrase_key_held_by_ssh_agent_should_sign_without_asking(
+    keygen: SshKeygen, tmp_path: Path, ssh_agent: Path
+) -> None:
+    carol = make_person(tmp_path, "carol", passphrase="correct horse")
+    askpass = tmp_path / "askpass"  # how a person's `ssh-add` gets the passphrase once, here without a terminal
+    askpass.write_text("#!/bin/sh\necho 'correct horse'\n", encoding="utf-8")
+    askpass.chmod(0o700)
+    subprocess.run(["ssh-add", str(carol.key)], check=True, capture_output=True, stdin=subprocess.DEVNULL,
+                   env={**os.environ, "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force"})
+
+    signed = keygen.sign(STATEMENT, Path(f"{carol.key}.pub"), NS)  # only the public half: the agent signs
+
+    assert keygen.key_of(signed, NS) == carol.fingerprint
