@@ -69,7 +69,7 @@ def print_planner(settings: Settings, plan: Plan, target: Path) -> None:
     name = target.name
     console.print(_("next: send {name} to the approver; on their computer they run `{approve}` and send back {back}; "
                     "put it beside the plan, then run `{apply}`", name=name,
-                    approve=f"ozon-rpa bulk approve {name}", back=name + APPROVAL_SUFFIX,
+                    approve=f"ozon-rpa bulk approve {name} --key THEIR_KEY", back=name + APPROVAL_SUFFIX,
                     apply=f"ozon-rpa bulk apply {target}"), highlight=False)
 
 

@@ -75,3 +75,25 @@ def test_report_is_self_contained(tmp_path: Path) -> None:
     html = _render(tmp_path)
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<link" not in html and "<script" not in html
+
+
+def test_report_names_planner_and_approver_by_principal_and_key(tmp_path: Path) -> None:
+    run = _run().model_copy(update={"approved_by": "boris", "approver_key": "SHA256:BorisKey0123456789abcdef",
+                                    "planned_by": "anna", "planner_key": "SHA256:AnnaKey0123456789abcdef"})
+
+    html = write_report(tmp_path, run, _rows(), plan=Plan(created_by="li.wei").seal()).read_text(encoding="utf-8")
+
+    approved = re.search(r"<dt>Approved by</dt><dd>(.*?)</dd>", html)
+    planned = re.search(r"<dt>Planned by</dt><dd>(.*?)</dd>", html)
+    assert approved and 'boris <span class="mono">SHA256:BorisKey0123456789abcdef</span>' == approved.group(1)
+    assert planned and planned.group(1).startswith('anna <span class="mono">SHA256:AnnaKey0123456789abcdef</span>')
+    assert "not signed" not in html
+
+
+def test_report_says_a_typed_approver_name_is_not_signed(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+
+    approved = re.search(r"<dt>Approved by</dt><dd>(.*?)</dd>", html)
+    planned = re.search(r"<dt>Planned by</dt><dd>(.*?)</dd>", html)
+    assert approved and approved.group(1) == 'anna.petrova <span class="none">(a typed name, not signed)</span>'
+    assert planned and planned.group(1).startswith("li.wei <span")  # an older run: the plan's typed planner
