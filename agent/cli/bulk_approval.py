@@ -45,11 +45,13 @@ def refuse_typed_approval(settings: Settings, plan: Plan, plan_file: Path, by: s
         why = _("its planner signed the plan, so it needs a signed approval")
     else:
         return
-    given = _("the name {name} alone", name=repr(by)) if by else _("a plan without a key")
-    raise InputError(_("{given} cannot approve this plan: {why}, and anyone can type a name. An approval is a "
-                       "signature made with your own SSH key on your computer: {setup}; then run `{approve}`",
-                       given=given, why=why, setup=key_setup(),
-                       approve=f"ozon-rpa bulk approve {plan_file} --key {KEY_FILE}"))
+    approve = f"ozon-rpa bulk approve {plan_file} --key {KEY_FILE}"
+    if by:
+        raise InputError(_("the name {name} alone cannot approve this plan: {why}, and anyone can type a name. An "
+                           "approval is a signature made with your own SSH key on your computer: {setup}; then run "
+                           "`{approve}`", name=repr(by), why=why, setup=key_setup(), approve=approve))
+    raise InputError(_("approving this plan needs a signature made with your own SSH key on your computer ({why}): "
+                       "{setup}; then run `{approve}`", why=why, setup=key_setup(), approve=approve))
 
 
 def print_planner(settings: Settings, plan: Plan, target: Path) -> None:
@@ -78,8 +80,14 @@ def print_approval(made: ApprovalMade, plan: Plan, plan_file: Path, target: Path
     console.print(_("approved: {plan} (hash {hash}), signed by {who} with key {key}", plan=plan_file.name,
                     hash=plan.content_hash[:12], who=made.approver or _("you"), key=made.approver_key),
                   highlight=False)
-    console.print(_("planned by {who}", who=supervision_text(made.planner or plan.created_by, made.planner_key)),
-                  highlight=False)
+    if made.planner:  # this computer's allowed-signers file knows the planner's key
+        planner = _("planned by {who}", who=supervision_text(made.planner, made.planner_key))
+    elif made.planner_key:
+        planner = _("planned by {who} (as typed in the plan), signed with key {key}", who=plan.created_by or "?",
+                    key=made.planner_key)
+    else:
+        planner = _("planned by {who} (as typed in the plan, not signed)", who=plan.created_by or "?")
+    console.print(planner, highlight=False)
     for warning in made.warnings:
         _warn(warning)
     console.print(_("approval written to {path}: send it back to whoever applies the plan; it goes beside the "

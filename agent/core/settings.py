@@ -97,10 +97,12 @@ class Settings(BaseSettings):
             return tuple(h.strip().lower() for h in value.split(",") if h.strip())
         return value
 
-    @field_validator("allowed_signers", "signing_key")
+    @field_validator("allowed_signers", "signing_key", mode="before")
     @classmethod
-    def _expand_home(cls, value: Path | None) -> Path | None:
-        return value.expanduser() if value is not None else None  # `~/.ssh/...` as written in a .env file
+    def _expand_home(cls, value: object) -> object:
+        if isinstance(value, str | Path) and not str(value).strip():
+            return None  # `OZON_RPA_SIGNING_KEY=` (empty) means none, not the current folder
+        return Path(value).expanduser() if isinstance(value, str | Path) else value  # `~/.ssh/...` as in a .env
 
     @field_validator("base_url")
     @classmethod

@@ -423,3 +423,9 @@ def test_a_signed_statement_should_survive_a_round_trip_through_its_file(tmp_pat
 
     assert read_approval(tmp_path / "x.approval") == signed
     assert read_approval(tmp_path / "x.approval").message == signed.message
+
+
+def test_an_empty_key_setting_should_mean_none(tmp_path: Path) -> None:
+    chosen = settings(tmp_path, signing_key="", allowed_signers=" ")
+
+    assert chosen.signing_key is None and chosen.allowed_signers is None
