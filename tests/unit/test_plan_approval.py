@@ -143,6 +143,15 @@ def test_apply_should_refuse_a_plan_without_an_approval_file_saying_what_the_app
         "--approval FILE")
 
 
+def test_a_missing_approval_named_otherwise_should_name_the_plan_generically(office: Office) -> None:
+    office.plan(signer=office.anna)
+
+    said = office.refusal(approval=office.anna.home / "from-boris.sig")
+    assert f"no approval file {office.anna.home / 'from-boris.sig'}. The approver runs " in said
+    assert "`ozon-rpa bulk approve PLAN --key THEIR_KEY`" in said and "sends back from-boris.sig;" in said
+    assert "`ozon-rpa bulk approve PLAN --key" in office.refusal(approval=office.anna.home / ".approval")
+
+
 def test_a_name_typed_with_by_should_not_count_as_an_approval_under_a_rule(office: Office) -> None:
     plan = office.plan(signer=office.anna)
     approve_plan(plan, office.journal, approved_by="Anna Petrova")

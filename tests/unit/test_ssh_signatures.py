@@ -101,13 +101,63 @@ def test_a_missing_ssh_keygen_should_say_what_to_install(tmp_path: Path) -> None
     assert "sudo apt-get install openssh-client" in message and "OZON_RPA_SSH_KEYGEN" in message
 
 
-def test_an_ssh_keygen_without_signatures_should_be_called_too_old(tmp_path: Path) -> None:
-    old = tmp_path / "ssh-keygen-7.4"  # stands in for OpenSSH before 8.2, which answers -Y with its usage
-    old.write_text("#!/bin/sh\necho 'usage: ssh-keygen [-q] [-b bits]' >&2\nexit 1\n", encoding="utf-8")
-    old.chmod(old.stat().st_mode | stat.S_IXUSR)
+def fake_keygen(folder: Path, script: str) -> Path:
+    """A stand-in for another ssh-keygen (an old one, one that fails): a shell script that logs its calls."""
+    program = folder / "fake-ssh-keygen"
+    program.write_text(f"#!/bin/sh\necho called >> '{folder}/calls'\n{script}\n", encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    return program
 
-    with pytest.raises(ConfigError, match=r"too old for signatures: OpenSSH 8\.2 or newer"):
-        SshKeygen(str(old)).key_of(Signed(statement=STATEMENT, signature="x"), NS)
+
+def calls(folder: Path) -> int:
+    return len((folder / "calls").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("answer", ["usage: ssh-keygen [-q] [-b bits]", "ssh-keygen: illegal option -- Y",
+                                    "unknown option -- Y"], ids=["usage", "illegal-option", "unknown-option"])
+def test_an_ssh_keygen_without_signatures_should_be_called_too_old(tmp_path: Path, answer: str) -> None:
+    old = fake_keygen(tmp_path, f"echo '{answer}' >&2\nexit 1")  # what OpenSSH before 8.2 answers to -Y
+
+    for ask in (lambda k: k.key_of(Signed(statement=STATEMENT, signature="x"), NS),
+                lambda k: k.sign(STATEMENT, tmp_path / "key", NS),
+                lambda k: k.signer(Signed(statement=STATEMENT, signature="x"), NS, tmp_path / "allowed")):
+        with pytest.raises(ConfigError) as refused:
+            ask(SshKeygen(str(old), interactive=False))
+        assert str(refused.value) == (f"{old} is too old for signatures: OpenSSH 8.2 or newer is needed "
+                                      "(`ssh -V` shows the version)")
+
+
+def test_a_person_at_a_terminal_should_get_three_tries_at_a_passphrase(tmp_path: Path) -> None:
+    wrong = fake_keygen(tmp_path, "echo 'Load key \"k\": incorrect passphrase supplied to decrypt private key' >&2\n"
+                                  "exit 255")
+
+    with pytest.raises(ConfigError) as refused:
+        SshKeygen(str(wrong), interactive=True).sign(STATEMENT, tmp_path / "k", NS)
+
+    assert calls(tmp_path) == 3
+    assert str(refused.value) == (
+        f'{tmp_path / "k"} is protected by a passphrase, which was not given (Load key "k": incorrect passphrase '
+        f"supplied to decrypt private key); add the key to ssh-agent once (`ssh-add {tmp_path / 'k'}`), or run the "
+        "command in a terminal to type it")
+    (tmp_path / "calls").unlink()
+    with pytest.raises(ConfigError):
+        SshKeygen(str(wrong), interactive=False).sign(STATEMENT, tmp_path / "k", NS)
+    assert calls(tmp_path) == 1, "nobody to type it: one try, at once"
+
+
+def test_a_signing_failure_should_say_what_ssh_keygen_said(tmp_path: Path) -> None:
+    broken = fake_keygen(tmp_path, "echo 'first line' >&2\necho 'Permissions 0644 for k are too open.' >&2\n"
+                                   "echo 'This private key will be ignored.' >&2\nexit 255")
+    (tmp_path / "silent").mkdir()
+    silent = fake_keygen(tmp_path / "silent", "exit 0")
+
+    with pytest.raises(ConfigError) as refused:
+        SshKeygen(str(broken), interactive=False).sign(STATEMENT, tmp_path / "k", NS)
+    assert str(refused.value) == (f"could not sign with {tmp_path / 'k'}: Permissions 0644 for k are too open. "
+                                  "This private key will be ignored.")
+    with pytest.raises(ConfigError) as unsigned:  # "done", but no signature written
+        SshKeygen(str(silent), interactive=False).sign(STATEMENT, tmp_path / "k", NS)
+    assert str(unsigned.value) == f"could not sign with {tmp_path / 'k'}: ssh-keygen gave no reason"
 
 
 def test_a_file_that_is_not_a_key_should_be_refused_naming_it(keygen: SshKeygen, tmp_path: Path) -> None:
