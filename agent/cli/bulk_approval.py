@@ -65,9 +65,10 @@ def print_planner(settings: Settings, plan: Plan, target: Path) -> None:
     if settings.allowed_signers is None:
         _warn(_("OZON_RPA_ALLOWED_SIGNERS is not set: `bulk apply` needs it, to know who may plan and approve"))
     elif signer is None:
+        key = str(settings.signing_key)
         _warn(_("{file} does not let key {key} sign plans: `bulk apply` will refuse this plan until its keeper "
                 "adds your line ({line})", file=settings.allowed_signers, key=fingerprint,
-                line=f"<your name> <{settings.signing_key}.pub>"))
+                line=f"<your name> <the content of {key if key.endswith('.pub') else key + '.pub'}>"))
     name = target.name
     console.print(_("next: send {name} to the approver; on their computer they run `{approve}` and send back {back}; "
                     "put it beside the plan, then run `{apply}`", name=name,
