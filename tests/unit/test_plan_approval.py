@@ -314,9 +314,11 @@ def test_a_rule_without_an_allowed_signers_file_should_say_how_to_make_one(offic
         "OZON_RPA_ALLOWED_SIGNERS is not set: make a text file with one line per person who may plan or approve, "
         "`anna.petrova ssh-ed25519 AAAAC3Nz... (their .pub file)`, and set OZON_RPA_ALLOWED_SIGNERS to it")
 
-    office.allowed = office.anna.home / "no-such-file"
-    with pytest.raises(ConfigError, match="no-such-file: no such file, or it cannot be read"):
-        office.check()
+    for wrong in (office.anna.home / "no-such-file", office.anna.home):  # nothing there; a folder
+        office.allowed = wrong
+        with pytest.raises(ConfigError) as refused:
+            office.check()
+        assert str(refused.value) == f"OZON_RPA_ALLOWED_SIGNERS={wrong}: no such file, or it cannot be read"
 
 
 # --- the approver's side ----------------------------------------------------------------------------
@@ -342,19 +344,27 @@ def test_approve_should_refuse_a_plan_whose_planners_signature_does_not_match(of
 def test_approve_under_four_eyes_should_refuse_the_planners_own_key(office: Office) -> None:
     plan = office.plan(signer=office.anna)
 
-    with pytest.raises(InputError, match="four-eyes rule"):
+    with pytest.raises(InputError) as refused:
         approve_with_key(plan, KEYGEN, office.anna.key, four_eyes=True)
+    assert str(refused.value) == (f"four-eyes rule: the plan was planned and approved by the same person "
+                                  f"({office.anna.fingerprint}); someone else must approve it with their own key")
     assert approve_with_key(plan, KEYGEN, office.anna.key).approver_key == office.anna.fingerprint
 
 
 def test_approve_should_refuse_an_unsigned_plan_where_approval_is_required_and_warn_elsewhere(office: Office) -> None:
     plan = office.plan(signer=None)
 
-    with pytest.raises(InputError, match="the plan carries no signature of its planner, so it cannot be approved"):
+    with pytest.raises(InputError) as refused:
         approve_with_key(plan, KEYGEN, office.boris.key, require_planner=True)
-    made = approve_with_key(plan, KEYGEN, office.boris.key)
-    assert made.planner_key == "" and made.warnings == [
+    assert str(refused.value) == ("the plan carries no signature of its planner, so it cannot be approved here "
+                                  "(OZON_RPA_REQUIRE_APPROVAL): its planner sets their key and plans again")
+    theirs = write_allowed(office.boris.home / "allowed_signers", office.anna.line(), office.boris.line())
+    made = approve_with_key(plan, KEYGEN, office.boris.key, allowed_signers=theirs)
+    assert (made.planner_key, made.planner, made.approver) == ("", "", "boris")
+    assert made.warnings == [
         "the plan carries no signature of its planner: where approval is required, it will be refused at apply"]
+    assert (made.signed.statement["planner_key"], made.signed.statement["plan_file"], made.signed.statement["by"]) \
+        == ("", "", ""), "nothing given, nothing claimed"
 
 
 def test_approve_should_name_planner_and_approver_from_its_own_allowed_signers_file(office: Office) -> None:
@@ -373,7 +383,7 @@ def test_approve_should_warn_an_approver_whose_key_may_not_approve(office: Offic
 
     made = approve_with_key(plan, KEYGEN, office.mallory.key, allowed_signers=theirs)
 
-    assert made.approver == "" and made.warnings == [
+    assert (made.approver, made.planner) == ("", "anna") and made.warnings == [
         f"your key {office.mallory.fingerprint} may not approve according to {theirs}: the planner's computer will "
         "refuse this approval until your line is in its allowed-signers file"]
 
@@ -410,11 +420,13 @@ def test_a_rule_without_a_signing_key_should_give_the_commands_to_set_one_up(tmp
 
 
 def test_a_signing_key_that_is_not_there_should_be_refused_naming_it(office: Office, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"signing key .*missing-key: no such file; set up your key once"):
+    with pytest.raises(ConfigError) as no_key:
         check_planner_key(settings(tmp_path, require_approval=True, signing_key=tmp_path / "missing-key"))
-    with pytest.raises(ConfigError, match=r"OZON_RPA_ALLOWED_SIGNERS=.*nowhere: no such file"):
+    assert str(no_key.value) == f"signing key {tmp_path / 'missing-key'}: no such file; {SETUP}"
+    with pytest.raises(ConfigError) as no_file:
         check_planner_key(settings(tmp_path, require_approval=True, signing_key=office.anna.key,
                                    allowed_signers=tmp_path / "nowhere"))
+    assert str(no_file.value) == f"OZON_RPA_ALLOWED_SIGNERS={tmp_path / 'nowhere'}: no such file, or it cannot be read"
     assert check_planner_key(settings(tmp_path, four_eyes=True, signing_key=office.anna.key,
                                       allowed_signers=office.allowed)) == office.anna.fingerprint
 
@@ -432,6 +444,17 @@ def test_a_signed_statement_should_survive_a_round_trip_through_its_file(tmp_pat
 
     assert read_approval(tmp_path / "x.approval") == signed
     assert read_approval(tmp_path / "x.approval").message == signed.message
+    text = (tmp_path / "x.approval").read_bytes().decode("utf-8")  # for people too: readable, their script kept
+    assert text == ('{\n  "statement": {\n    "purpose": "approve",\n    "plan_hash": "' + "ab" * 32 + '",\n'
+                    '    "by": "李伟"\n  },\n  "signature": "sig"\n}\n')
+    assert [p.name for p in tmp_path.iterdir()] == ["x.approval"], "written in one piece, nothing left over"
+
+
+def test_a_missing_approval_file_should_be_refused_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as refused:
+        read_approval(tmp_path / "changes.plan.json.approval")
+
+    assert str(refused.value) == f"{tmp_path / 'changes.plan.json.approval'}: no such approval file"
 
 
 def test_an_empty_key_setting_should_mean_none(tmp_path: Path) -> None:
