@@ -143,6 +143,11 @@ def test_apply_should_refuse_a_plan_without_an_approval_file_saying_what_the_app
         "--approval FILE")
 
 
+def test_the_approval_should_be_beside_the_plan_unless_named(tmp_path: Path) -> None:
+    assert approval_path(tmp_path / "c.plan.json") == tmp_path / "c.plan.json.approval"
+    assert approval_path(tmp_path / "c.plan.json", tmp_path / "mail" / "x.sig") == tmp_path / "mail" / "x.sig"
+
+
 def test_a_missing_approval_named_otherwise_should_name_the_plan_generically(office: Office) -> None:
     office.plan(signer=office.anna)
 
@@ -155,9 +160,10 @@ def test_a_missing_approval_named_otherwise_should_name_the_plan_generically(off
 def test_a_name_typed_with_by_should_not_count_as_an_approval_under_a_rule(office: Office) -> None:
     plan = office.plan(signer=office.anna)
     approve_plan(plan, office.journal, approved_by="Anna Petrova")
+    approve_plan(plan, office.journal, approved_by="Boris")
 
-    assert ("no approval file " + f"{office.plan_path}.approval (a name typed with --by, Anna Petrova, is not an "
-            "approval under OZON_RPA_FOUR_EYES). The approver runs") in office.refusal()
+    assert ("no approval file " + f"{office.plan_path}.approval (a name typed with --by, Anna Petrova, Boris, is not "
+            "an approval under OZON_RPA_FOUR_EYES). The approver runs") in office.refusal()
     assert "is not an approval under OZON_RPA_REQUIRE_APPROVAL" in office.refusal(four_eyes=False)
 
 
@@ -275,6 +281,17 @@ def test_apply_should_refuse_a_plan_signed_again_by_another_planner_after_approv
     assert office.refusal() == (
         f"{office.plan_path}.approval approves this plan as signed by key {office.anna.fingerprint}, but the plan now "
         f"carries a signature by key {carol.fingerprint}; have it approved again")
+
+
+def test_apply_should_refuse_an_approval_given_before_the_planner_signed(office: Office) -> None:
+    plan = office.plan(signer=None)
+    office.approve(office.boris)  # approved unsigned (Boris was warned), signed by Anna afterwards
+    sign_plan(plan, KEYGEN, office.anna.key)
+    save_plan(plan, office.plan_path)
+
+    assert office.refusal() == (
+        f"{office.plan_path}.approval approves this plan as signed by key (none), but the plan now carries a "
+        f"signature by key {office.anna.fingerprint}; have it approved again")
 
 
 def test_apply_should_refuse_a_plan_its_planner_did_not_sign(office: Office) -> None:
