@@ -168,6 +168,35 @@ def test_a_file_that_is_not_a_key_should_be_refused_naming_it(keygen: SshKeygen,
         keygen.key_fingerprint(not_a_key)
 
 
+@pytest.mark.parametrize(("script", "why"), [
+    ("echo 'notes.txt is not a key file.' >&2\nexit 255", "notes.txt is not a key file."),
+    ("exit 0", ""),  # says nothing and names no fingerprint
+], ids=["refused", "silent"])
+def test_a_key_without_a_fingerprint_should_be_refused_with_ssh_keygens_words(
+    tmp_path: Path, script: str, why: str
+) -> None:
+    with pytest.raises(ConfigError) as refused:
+        SshKeygen(str(fake_keygen(tmp_path, script)), interactive=False).key_fingerprint(tmp_path / "notes.txt")
+
+    assert str(refused.value) == f"{tmp_path / 'notes.txt'}: not an SSH key ssh-keygen can read ({why})"
+
+
+def test_principals_listed_on_one_line_should_each_count(tmp_path: Path) -> None:
+    """Older ssh-keygen prints a key's principals as its allowed-signers line has them: comma-separated."""
+    both = fake_keygen(tmp_path, 'case "$*" in\n'
+                                 '  *find-principals*) echo "anna,anna@corp.example" ;;\n'
+                                 '  *"-I anna@corp.example"*) echo "Good \\"ns\\" signature for anna@corp.example '
+                                 'with ED25519 key SHA256:AnnaKey0" ;;\n'
+                                 '  *) exit 255 ;;\n'
+                                 'esac')
+
+    signer = SshKeygen(str(both), interactive=False).signer(Signed(statement=STATEMENT, signature="x"), NS,
+                                                             tmp_path / "allowed")
+
+    assert signer is not None
+    assert (signer.principals, signer.fingerprint) == (("anna@corp.example", "anna"), "SHA256:AnnaKey0")
+
+
 def test_a_passphrase_key_without_a_terminal_or_agent_should_say_to_add_it_to_ssh_agent(
     keygen: SshKeygen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
