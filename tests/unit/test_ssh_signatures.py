@@ -234,3 +234,14 @@ def test_a_passphrase_key_held_by_ssh_agent_should_sign_without_asking(
     signed = keygen.sign(STATEMENT, Path(f"{carol.key}.pub"), NS)  # only the public half: the agent signs
 
     assert keygen.key_of(signed, NS) == carol.fingerprint
+
+
+def test_a_failed_verification_should_never_pass_for_a_signer_whatever_it_prints(tmp_path: Path) -> None:
+    failing = fake_keygen(tmp_path, 'case "$*" in\n'
+                                    '  *find-principals*) echo "anna" ;;\n'
+                                    '  *) echo "Signature for anna with ED25519 key SHA256:AnnaKey0 failed"\n'
+                                    '     exit 255 ;;\n'
+                                    'esac')
+
+    signed = Signed(statement=STATEMENT, signature="x")
+    assert SshKeygen(str(failing), interactive=False).signer(signed, NS, tmp_path / "allowed") is None
