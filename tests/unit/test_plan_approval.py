@@ -125,9 +125,40 @@ def test_the_planners_signature_should_sign_the_plans_hash_and_stay_outside_it(o
     plan = office.plan(signer=office.anna)
 
     loaded = load_plan(office.plan_path)
-    assert loaded.signature is not None and loaded.signature.statement["plan_hash"] == plan.content_hash
-    assert loaded.signature.statement["purpose"] == "plan" and not loaded.changed_since_sealed
+    assert loaded.signature is not None and not loaded.changed_since_sealed
+    statement = dict(loaded.signature.statement)
+    assert statement.pop("signed_at").startswith("20")
+    assert statement == {"purpose": "plan", "plan_hash": plan.content_hash, "planner_key": "", "plan_file": "",
+                         "base_url": "http://127.0.0.1:8400", "by": "",
+                         "rows": {"change": 1, "unchanged": 0, "pending": 0, "rejected": 1}}
     assert KEYGEN.key_of(loaded.signature, PLAN_NAMESPACE) == office.anna.fingerprint
+
+
+def test_a_plan_changed_since_it_was_sealed_should_not_be_signed(office: Office) -> None:
+    plan = office.plan(signer=None)
+    plan.rows[0].new_tracking = "RR000000000GB"
+
+    with pytest.raises(InputError) as refused:
+        sign_plan(plan, KEYGEN, office.anna.key)
+    assert str(refused.value) == ("the plan was changed after it was sealed (its content no longer matches its hash); "
+                                  "plan again and have the new plan approved")
+    assert plan.signature is None
+
+
+@pytest.mark.parametrize("forgery", ["signature-of-nothing", "approval-statement-signed-as-plan"])
+def test_a_forged_planners_signature_should_be_refused(office: Office, forgery: str) -> None:
+    plan = office.plan(signer=office.anna)
+    assert plan.signature is not None
+    if forgery == "signature-of-nothing":  # the right statement, someone else's bytes as its signature
+        other = KEYGEN.sign({"purpose": "plan", "plan_hash": "00" * 32}, office.anna.key, PLAN_NAMESPACE)
+        plan.signature = Signed(statement=plan.signature.statement, signature=other.signature)
+    else:  # signed by the planner's key in the plans' namespace, but it says "approve"
+        plan.signature = KEYGEN.sign({**plan.signature.statement, "purpose": "approve"}, office.anna.key,
+                                     PLAN_NAMESPACE)
+    save_plan(plan, office.plan_path)
+
+    assert office.refusal() == ("the planner's signature does not match this plan: it was changed after it was "
+                                "signed; do not approve or run it, plan again")
 
 
 # --- refusals at apply, each saying what to do ----------------------------------------------------
