@@ -245,3 +245,18 @@ def test_a_failed_verification_should_never_pass_for_a_signer_whatever_it_prints
 
     signed = Signed(statement=STATEMENT, signature="x")
     assert SshKeygen(str(failing), interactive=False).signer(signed, NS, tmp_path / "allowed") is None
+
+
+def test_a_failed_check_should_name_no_key_whatever_it_prints(tmp_path: Path) -> None:
+    failing = fake_keygen(tmp_path, 'echo "Signature with ED25519 key SHA256:AnnaKey0 failed"\nexit 255')
+
+    assert SshKeygen(str(failing), interactive=False).key_of(Signed(statement=STATEMENT, signature="x"), NS) is None
+
+
+def test_a_signature_with_letters_no_signature_has_should_be_refused_not_crash(keygen: SshKeygen, anna: Person,
+                                                                               tmp_path: Path) -> None:
+    signed = keygen.sign(STATEMENT, anna.key, NS)
+    tampered = Signed(statement=STATEMENT, signature=signed.signature.replace("A", "Ж", 1))
+
+    assert keygen.key_of(tampered, NS) is None
+    assert keygen.signer(tampered, NS, write_allowed(tmp_path / "allowed", anna.line())) is None
