@@ -260,3 +260,21 @@ def test_a_signature_with_letters_no_signature_has_should_be_refused_not_crash(k
 
     assert keygen.key_of(tampered, NS) is None
     assert keygen.signer(tampered, NS, write_allowed(tmp_path / "allowed", anna.line())) is None
+
+
+def test_only_a_passphrase_should_be_asked_again(tmp_path: Path) -> None:
+    broken = fake_keygen(tmp_path, "echo 'Load key \"k\": invalid format' >&2\nexit 255")
+
+    with pytest.raises(ConfigError, match="invalid format"):
+        SshKeygen(str(broken), interactive=True).sign(STATEMENT, tmp_path / "k", NS)
+    assert calls(tmp_path) == 1, "a broken key is not a mistyped passphrase: no second try"
+
+
+def test_a_signature_made_after_a_passphrase_prompt_should_be_taken_at_once(tmp_path: Path) -> None:
+    prompted = fake_keygen(tmp_path, 'for arg in "$@"; do last="$arg"; done\n'
+                                     "echo 'Enter passphrase:' >&2\n"
+                                     'echo "-----BEGIN SSH SIGNATURE-----" > "$last.sig"')
+
+    signed = SshKeygen(str(prompted), interactive=True).sign(STATEMENT, tmp_path / "k", NS)
+
+    assert signed.signature == "-----BEGIN SSH SIGNATURE-----\n" and calls(tmp_path) == 1
