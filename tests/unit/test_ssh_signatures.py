@@ -96,9 +96,21 @@ def test_a_missing_ssh_keygen_should_say_what_to_install(tmp_path: Path) -> None
     with pytest.raises(ConfigError) as refused:
         SshKeygen(str(tmp_path / "no-such-ssh-keygen")).key_fingerprint(tmp_path / "key")
 
-    message = str(refused.value)
-    assert "(the OpenSSH client) was not found" in message
-    assert "sudo apt-get install openssh-client" in message and "OZON_RPA_SSH_KEYGEN" in message
+    assert str(refused.value) == (
+        f"{tmp_path / 'no-such-ssh-keygen'} (the OpenSSH client) was not found; install it (Debian/Ubuntu: sudo "
+        "apt-get install openssh-client; Windows 10 and later: Settings > Apps > Optional features > OpenSSH Client; "
+        "macOS has it), or set OZON_RPA_SSH_KEYGEN to its path")
+
+
+def test_an_ssh_keygen_that_cannot_run_should_say_why(tmp_path: Path) -> None:
+    not_a_program = tmp_path / "ssh-keygen"
+    not_a_program.write_text("not a program\n", encoding="utf-8")
+    not_a_program.chmod(0o600)
+
+    with pytest.raises(ConfigError) as refused:
+        SshKeygen(str(not_a_program)).key_fingerprint(tmp_path / "key")
+
+    assert str(refused.value) == f"{not_a_program} could not run: [Errno 13] Permission denied: '{not_a_program}'"
 
 
 def fake_keygen(folder: Path, script: str) -> Path:
