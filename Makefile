@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Parallel pytest workers; browser tests wait on I/O, so a few more than the cores pays off.
 WORKERS ?= 3
 
-.PHONY: demo test lint typecheck unit e2e browser ocr bench clean i18n mutate
+.PHONY: demo test lint typecheck unit e2e browser ocr openssh bench clean i18n mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ browser: $(STAMP)
 ocr:
 	@sh scripts/install-tesseract.sh
 
+# ssh-keygen (OpenSSH 8.2+) signs and checks bulk approvals; the tests make real keys with it.
+openssh:
+	@sh scripts/install-openssh.sh
+
 demo: browser
 	$(BIN)/ozon-rpa demo
 
@@ -33,13 +37,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: browser ocr lint typecheck
+test: browser ocr openssh lint typecheck
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q
 
-unit: $(STAMP)
+unit: $(STAMP) openssh
 	$(BIN)/pytest tests/unit -q
 
-e2e: browser ocr
+e2e: browser ocr openssh
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q -m e2e
 
 # Re-extract every message people read (babel.cfg) into the .pot and merge it into the ru and zh catalogs;
@@ -55,7 +59,7 @@ i18n: $(STAMP)
 # Mutation testing of the safety core ([tool.mutmut] in pyproject.toml); slow, so not part of `make test`.
 # Narrow it with mutant-name globs, e.g. `make mutate MUTANTS='agent.rules.tracking* scenarios.precheck*'`.
 MUTANTS ?=
-mutate: browser ocr
+mutate: browser ocr openssh
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut results
 

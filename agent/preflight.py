@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from agent.bulk.approval import approval_path
 from agent.bulk.inputs import POSTING_PATTERN, InputFile, read_rows
 from agent.bulk.plan import Plan, load_plan
-from agent.bulk.plan_checks import check_approval
+from agent.bulk.plan_checks import supervision_for
 from agent.core.browser.hosts import ensure_allowed, host_allowed
 from agent.core.errors import BusinessRuleError, ConfigError, InputError, InvalidTrackingNumber
 from agent.core.i18n import N_, _
@@ -225,17 +226,23 @@ def check_input_file(path: Path, *, sheet: str | None = None, force: bool = Fals
     return read_rows(path, sheet=sheet, force=force)
 
 
-def check_plan(settings: Settings, path: Path) -> Plan:
+def check_plan(settings: Settings, path: Path, approval_file: Path | None = None) -> Plan:
     """Load a plan to apply and check it may run: sealed, unchanged since, approved as the settings require.
 
+    Args:
+        settings: the rules (``OZON_RPA_REQUIRE_APPROVAL``, ``OZON_RPA_FOUR_EYES``) and their set-up.
+        path: the plan file.
+        approval_file: its approval (``--approval``); by default ``PLAN.approval`` beside the plan.
+
     Raises:
-        InputError: not a plan, edited after it was sealed, or not approved (``OZON_RPA_REQUIRE_APPROVAL``,
-            ``OZON_RPA_FOUR_EYES``).
+        InputError: not a plan, edited after it was sealed, or not approved as the rules require (a signed
+            approval by an allowed approver of a plan signed by an allowed planner; four-eyes: two people).
+        ConfigError: a rule is on and its set-up is missing (the allowed-signers file, ssh-keygen).
     """
     plan = load_plan(path)
     journal = Journal(settings.journal_path)
     try:
-        check_approval(plan, journal, require_approval=settings.require_approval, four_eyes=settings.four_eyes)
+        supervision_for(settings, plan, journal, approval_path(path, approval_file))
     finally:
         journal.close()
     return plan

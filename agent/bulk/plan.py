@@ -1,10 +1,8 @@
-"""The plan of a supervised bulk edit: what will change, sealed by a content hash, approved in the journal.
+"""The plan of a supervised bulk edit: what will change, sealed by a content hash that planner and approver sign.
 
-One person plans (the input file plus each posting's current state, read from the portal without
-touching it), another approves the plan's *hash*, and the runner applies exactly what was approved. The
-hash covers everything that decides what the run does, so an edit to the file after planning or after
-approval shows up as a hash mismatch and stops the run before anything is touched.
-Whether a sealed plan may run (approved, by whom, read how long ago) is :mod:`agent.bulk.plan_checks`.
+One person plans (the input file plus each posting's state, read from the portal without touching it), another
+approves the plan's *hash*, the runner applies exactly that: an edit after planning or approval changes the hash
+and stops the run before anything is touched. May it run? :mod:`agent.bulk.plan_checks`, :mod:`agent.bulk.approval`.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agent.bulk import input_headers as vocab
 from agent.bulk.inputs import InputFile, InputRow, RowProblem
+from agent.bulk.ssh_signatures import Signed
 from agent.core.errors import InputError
 from agent.core.i18n import _
 from agent.core.journal import now_iso
@@ -70,6 +69,8 @@ class Plan(BaseModel):
     overwrite_changed: bool = False
     rows: list[PlanRow] = Field(default_factory=list)
     content_hash: str = ""
+    #: The planner's SSH signature of ``content_hash`` (:mod:`agent.bulk.approval`), outside what it signs.
+    signature: Signed | None = None
 
     def seal(self) -> Plan:
         """Set ``content_hash`` from the current content and return the plan."""
@@ -92,9 +93,9 @@ class Plan(BaseModel):
 def compute_hash(plan: Plan) -> str:
     """SHA-256 of a canonical JSON of everything that decides what a run does.
 
-    Everything is covered except ``created_at`` and ``content_hash`` itself: the rows (numbers, carriers,
-    notify, actions, expected content, the state the approver saw), the source file's digest, the base
-    URL, and ``created_by`` (else renaming the planner would get around the four-eyes rule).
+    Everything is covered except ``created_at``, ``content_hash`` itself and its ``signature``: the rows
+    (numbers, carriers, notify, actions, expected content, the state the approver saw), the source file's
+    digest, the base URL, and ``created_by`` (else renaming the planner would get around the four-eyes rule).
 
     Args:
         plan: the plan.
@@ -102,7 +103,7 @@ def compute_hash(plan: Plan) -> str:
     Returns:
         The hex digest; the same content always gives the same digest.
     """
-    data = plan.model_dump(mode="json", exclude={"created_at", "content_hash"})
+    data = plan.model_dump(mode="json", exclude={"created_at", "content_hash", "signature"})
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

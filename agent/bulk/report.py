@@ -45,6 +45,7 @@ APPROVAL_LABELS = {
     "approver_principal": N_("Approver"),
     "approval_key_fingerprint": N_("Approver's key fingerprint"),
     "approver_key_fingerprint": N_("Approver's key fingerprint"),
+    "approver_key": N_("Approver's key"),
     "approval_signature": N_("Approval signature"),
 }
 #: The time at the start of a stamp ("2026-11-28 07:40:12 UTC | ..."), shown beside its thumbnail.

@@ -11,6 +11,7 @@ import io
 import os
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from agent.bulk.plan import Plan, PlanRow
 from agent.core.i18n import pgettext
-from agent.core.journal import ItemRecord
+from agent.core.journal import ItemRecord, RunRecord
 from agent.core.records import Outcome
 from agent.core.spreadsheet_cells import SafeCsvWriter
 from agent.core.vocabulary import outcome_label
@@ -177,8 +178,8 @@ def _results_sheet(sheet: Worksheet, table: list[list[str]], outcomes: list[Outc
         sheet.column_dimensions[get_column_letter(c)].width = min(_MAX_WIDTH, max(8, width + 2))
 
 
-def _summary_sheet(sheet: Worksheet, outcomes: list[Outcome]) -> None:
-    """Counts by outcome, so a seller sees the whole run before scrolling through rows."""
+def _summary_sheet(sheet: Worksheet, outcomes: list[Outcome], about: Sequence[tuple[str, str]] = ()) -> None:
+    """Counts by outcome, so a seller sees the whole run before scrolling through rows; then ``about`` the run."""
     counts = Counter(outcomes)
     _text_cell(sheet, 1, 1, pgettext("summary sheet", "outcome"))  # for people: in their language
     _text_cell(sheet, 1, 2, pgettext("summary sheet", "rows"))
@@ -193,26 +194,40 @@ def _summary_sheet(sheet: Worksheet, outcomes: list[Outcome]) -> None:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 10
+    for r, (label, value) in enumerate(about, start=total + 2):  # who planned and approved, with which keys
+        _text_cell(sheet, r, 1, label)
+        _text_cell(sheet, r, 2, value)
 
 
-def _xlsx(table: list[list[str]], outcomes: list[Outcome]) -> bytes:
+def about_run(run: RunRecord) -> list[tuple[str, str]]:
+    """Who planned and approved a run, and their keys' fingerprints, for the XLSX summary sheet (what is known)."""
+    lines = [(pgettext("summary sheet", "planned by"), run.planned_by),
+             (pgettext("summary sheet", "planner's key"), run.planner_key),
+             (pgettext("summary sheet", "approved by"), run.approved_by),
+             (pgettext("summary sheet", "approver's key"), run.approver_key)]
+    return [(label, value) for label, value in lines if value]
+
+
+def _xlsx(table: list[list[str]], outcomes: list[Outcome], about: Sequence[tuple[str, str]] = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet
     _results_sheet(sheet, table, outcomes)
-    _summary_sheet(workbook.create_sheet("summary"), outcomes)
+    _summary_sheet(workbook.create_sheet("summary"), outcomes, about)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def write_results(run_dir: Path, columns: list[str], rows: list[ResultRow]) -> tuple[Path, Path]:
+def write_results(run_dir: Path, columns: list[str], rows: list[ResultRow],
+                  about: Sequence[tuple[str, str]] = ()) -> tuple[Path, Path]:
     """Write ``results.csv`` (UTF-8 with BOM) and ``results.xlsx`` (all text) into the run folder.
 
     Args:
         run_dir: the run's folder (created if missing).
         columns: the input file's columns, in order (``Plan.columns``); may be empty.
         rows: the result rows (``result_rows``).
+        about: (label, value) lines about the run for the XLSX summary sheet (who planned and approved it).
 
     Returns:
         The paths of the CSV and the XLSX file.
@@ -223,5 +238,5 @@ def write_results(run_dir: Path, columns: list[str], rows: list[ResultRow]) -> t
     SafeCsvWriter(text, lineterminator="\r\n").writerows(table)  # CRLF: what Excel writes and expects
     csv_path, xlsx_path = run_dir / CSV_NAME, run_dir / XLSX_NAME
     _write_atomic(csv_path, text.getvalue().encode("utf-8-sig"))
-    _write_atomic(xlsx_path, _xlsx(table, [row.outcome for row in rows]))
+    _write_atomic(xlsx_path, _xlsx(table, [row.outcome for row in rows], about))
     return csv_path, xlsx_path

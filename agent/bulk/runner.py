@@ -10,19 +10,21 @@ Top layer of ``agent/`` (with the CLI): it calls scenarios. The guarantees it ke
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from loguru import logger
 
+from agent.bulk.approval import APPROVAL_SUFFIX
 from agent.bulk.inputs import read_rows
 from agent.bulk.plan import Plan, apply_portal_state, load_plan, plan_from_input, row_request
-from agent.bulk.plan_checks import check_approval
+from agent.bulk.plan_checks import supervision_for
 from agent.bulk.report import write_report
 from agent.bulk.resends import ResendCount
-from agent.bulk.results import result_rows, write_results
+from agent.bulk.results import about_run, result_rows, write_results
 from agent.bulk.workers import WorkerPool
 from agent.core.browser.otp import CodeSource
 from agent.core.errors import InputError, PortalError, PostingNotFound
@@ -112,19 +114,20 @@ class ApplyOutcome:
 
 
 def start_run(settings: Settings, journal: Journal, plan: Plan, *, operator: str, run_id: str | None = None,
-              overwrite_changed: bool = False) -> tuple[RunRecord, Path]:
+              overwrite_changed: bool = False, approval_file: Path | None = None) -> tuple[RunRecord, Path]:
     """Open a bulk run: check the approval, copy the plan, write every row as pending, settle rejected rows.
 
     Each row's request carries what the plan read from its posting, so the run refuses to save over a change
     made since; ``overwrite_changed`` (or the plan's own, approved, setting) lifts that.
     """
-    approved_by = check_approval(plan, journal, require_approval=settings.require_approval,
-                                 four_eyes=settings.four_eyes)
+    supervision = supervision_for(settings, plan, journal, approval_file)
     run = journal.start_run("bulk", operator=operator, base_url=settings.base_url, source=plan.source,
-                            plan_hash=plan.content_hash, approved_by=approved_by, run_id=run_id)
+                            plan_hash=plan.content_hash, run_id=run_id, **asdict(supervision))
     run_dir = settings.runs_dir / run.id
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / PLAN_COPY).write_text(plan.model_dump_json(indent=2), encoding="utf-8")
+    if supervision.approver_key and approval_file is not None:  # the signed approval itself, checkable later
+        shutil.copyfile(approval_file, run_dir / (PLAN_COPY + APPROVAL_SUFFIX))
     overwrite = overwrite_changed or plan.overwrite_changed
     journal.add_items(run.id, [row_request(row, overwrite_changed=overwrite) for row in plan.rows])
     for seq, row in enumerate(plan.rows):
@@ -214,7 +217,7 @@ def write_outputs(run: RunRecord, run_dir: Path, plan: Plan, items: list[ItemRec
     """(Re)build results.csv, results.xlsx and report.html of a run from the journal."""
     with step("results and report"):
         rows = result_rows(plan, items)
-        csv_path, xlsx_path = write_results(run_dir, plan.columns, rows)
+        csv_path, xlsx_path = write_results(run_dir, plan.columns, rows, about_run(run))
         report = write_report(run_dir, run, rows, plan=plan)
     return csv_path, xlsx_path, report
 

@@ -12,10 +12,20 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from agent.alerts.messages import bulk_finished, bulk_stopped
+from agent.bulk.approval import (
+    approval_path,
+    approve_with_key,
+    check_planner_key,
+    check_signing_key,
+    sign_plan,
+    write_approval,
+)
 from agent.bulk.plan import Plan, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_age
 from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, plan_unread, rebuild_report, resume_run, start_run
+from agent.bulk.ssh_signatures import SshKeygen
 from agent.cli.alerting import finish_alerts, start_alerts
+from agent.cli.bulk_approval import print_approval, print_planner, refuse_typed_approval, supervision_text
 from agent.cli.bulk_output import print_plan, print_summary, resume_command
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
@@ -58,12 +68,16 @@ def plan_command(
     overwrite_changed: Annotated[bool, typer.Option(
         help="Let the run replace numbers that change after this plan (sealed in the plan: approvers see it).",
     )] = False,
+    key: Annotated[Path | None, typer.Option(
+        help="Your SSH key to sign the plan with, where approval is required (OZON_RPA_SIGNING_KEY).")] = None,
 ) -> None:
     """Validate FILE and read each posting's current state (read-only) into a plan file."""
-    settings = settings_from(ctx, otp_source=otp_source)
-    try:  # every problem at once, before any browser: settings, sign-in, the file, the plan's folder (exit 2)
-        with all_problems() as check:
+    settings = settings_from(ctx, otp_source=otp_source, signing_key=key)
+    signing = False
+    try:  # every problem at once, before any browser: settings, sign-in, the planner's key (approval required),
+        with all_problems() as check:  # the file, the plan's folder (exit 2)
             check(check_setup, settings)
+            signing = bool(check(check_planner_key, settings))
             check(check_input_file, file, sheet=sheet, force=force)
             check(check_writable_dir, (output or file).resolve().parent, _("the plan's folder"))
     except AgentError as err:
@@ -75,34 +89,61 @@ def plan_command(
         if overwrite_changed:
             plan.overwrite_changed = True
             plan.seal()
+        if signing and settings.signing_key is not None:
+            sign_plan(plan, SshKeygen(settings.ssh_keygen), settings.signing_key)
     except AgentError as err:
         fail(str(err), exit_for(err))
     target = output or file.with_name(file.stem + PLAN_SUFFIX)
     save_plan(plan, target)
     print_plan(plan)
-    console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
-                  highlight=False)
+    if signing:
+        print_planner(settings, plan, target)
+    else:
+        console.print(_("plan written to {path}; next: ozon-rpa bulk approve {path} --by NAME", path=target),
+                      highlight=False)
 
 
 @bulk.command("approve")
 def approve_command(
     ctx: typer.Context,
     plan_file: Annotated[Path, typer.Argument(help="The plan file to approve.")],
-    by: Annotated[str, typer.Option("--by", help="Who approves.")],
+    key: Annotated[Path | None, typer.Option(
+        help="Your SSH key: sign the approval with it (OZON_RPA_SIGNING_KEY).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Your name: a note where no approval is required (kept in a signed approval too).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="The approval file to write (default: PLAN.approval beside the plan).")] = None,
 ) -> None:
-    """Record who approved this plan's exact content (its hash)."""
-    settings = settings_from(ctx)
+    """Approve this plan's exact content (its hash): a signature by your own key, written beside the plan."""
+    settings = settings_from(ctx, signing_key=key)
     journal = Journal(settings.journal_path)
     try:
         plan = load_plan(plan_file)
-        approve_plan(plan, journal, approved_by=by)
+        if settings.signing_key is None:
+            refuse_typed_approval(settings, plan, plan_file, by)
+            approve_plan(plan, journal, approved_by=by or "")
+        else:
+            keygen = SshKeygen(settings.ssh_keygen)
+            check_signing_key(keygen, settings.signing_key, _("an approval is signed"))
+            print_plan(plan, limit=20)
+            made = approve_with_key(plan, keygen, settings.signing_key, plan_file=plan_file.name, by=by or "",
+                                    four_eyes=settings.four_eyes,
+                                    require_planner=settings.require_approval or settings.four_eyes,
+                                    allowed_signers=settings.allowed_signers)
+            target = approval_path(plan_file, output)
+            write_approval(made.signed, target)
+            journal.add_approval(plan.content_hash, made.approver or by or made.approver_key,
+                                 made.planner or plan.created_by, key_fingerprint=made.approver_key)
     except AgentError as err:
         fail(str(err), exit_for(err))
     finally:
         journal.close()
-    print_plan(plan, limit=20)
-    console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
-                  highlight=False)
+    if settings.signing_key is None:
+        print_plan(plan, limit=20)
+        console.print(_("approved by {who}: {path} (hash {hash})", who=by, path=plan_file, hash=plan.content_hash[:12]),
+                      highlight=False)
+    else:
+        print_approval(made, plan, plan_file, target)
 
 
 @bulk.command("apply")
@@ -119,6 +160,8 @@ def apply_command(
     overwrite_changed: Annotated[bool, typer.Option(
         help="Replace numbers that changed since the plan read them (each one is recorded as replaced).",
     )] = False,
+    approval: Annotated[Path | None, typer.Option(
+        help="The plan's approval file (default: PLAN.approval beside the plan).")] = None,
 ) -> None:
     """Apply a plan (or a raw file) with N workers; resumable; writes results and a report."""
     settings = settings_from(ctx, otp_source=otp_source)
@@ -133,7 +176,7 @@ def apply_command(
             elif source is None:
                 check.add(InputError(_("give a plan or input file, or --resume RUN")))
             elif _is_plan(source):
-                early_plan = check(check_plan, settings, source)
+                early_plan = check(check_plan, settings, source, approval)
                 if early_plan is not None:
                     check(_check_plan_for_apply, settings, early_plan, overwrite_changed=overwrite_changed,
                           resuming=False)
@@ -164,11 +207,12 @@ def apply_command(
         with Lease(settings.state_dir / "locks", settings.journal_path, run_id, "bulk", plan_hash=plan.content_hash,
                    postings=[row.posting_number for row in plan.rows if row.action != "rejected"]):
             if not resume:
+                approval_file = approval_path(source, approval) if source is not None and _is_plan(source) else None
                 run, run_dir = start_run(settings, journal, plan, operator=operator_name(settings), run_id=run_id,
-                                         overwrite_changed=overwrite_changed)
+                                         overwrite_changed=overwrite_changed, approval_file=approval_file)
             started = run.id  # held by this process now (a run held by another one is refused above, not alerted)
             console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
-                            who=run.approved_by or _("nobody")), highlight=False)
+                            who=supervision_text(run.approved_by, run.approver_key) or _("nobody")), highlight=False)
             result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
                                           confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:

@@ -183,8 +183,10 @@ def demo(
         # The demo's own portal speaks the operator's language unless OZON_RPA_LANG / --lang says otherwise, so a
         # Chinese-speaking operator sees a Chinese back-office; buyer notices stay Russian (OZON_RPA_NOTICE_LANG).
         lang = base.lang if "lang" in base.model_fields_set else base.ui_language
+        # Its approval is a typed name: signed approvals (OZON_RPA_REQUIRE_APPROVAL) are for real plans, not the demo's.
         settings = base.model_copy(update={"base_url": server.url, "otp_source": "sandbox", "lang": lang,
-                                           "state_dir": base.state_dir / "demo"})
+                                           "state_dir": base.state_dir / "demo", "require_approval": False,
+                                           "four_eyes": False})
         console.print(_("sandbox back-office: {url} (sign-in codes come from its outbox)", url=server.url),
                       highlight=False)
         journal = Journal(settings.journal_path)

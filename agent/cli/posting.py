@@ -11,10 +11,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from agent.cli.bulk_approval import supervision_text
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
 from agent.core.errors import AbortRun, AgentError, RunInProgress
 from agent.core.i18n import _, pgettext, ui_lang
-from agent.core.journal import Journal
+from agent.core.journal import Journal, RunRecord
 from agent.core.leases import Lease
 from agent.core.problems import all_problems
 from agent.core.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
@@ -193,7 +194,7 @@ def history(
             {"finished_at": i.finished_at, "posting_number": i.posting_number, "old_tracking": i.old_tracking,
              "new_tracking": i.new_tracking, "carrier": i.carrier or "", "outcome": i.outcome.value,
              "reason": i.reason, "error": i.error, "operator": runs[i.run_id].operator if i.run_id in runs else "",
-             "run": i.run_id, "notified": i.notified}
+             "run": i.run_id, "notified": i.notified, **_supervision(runs.get(i.run_id))}
             for i in journal.history(posting, since)
         ]
     finally:
@@ -207,12 +208,19 @@ def history(
     else:
         table = Table(pgettext("column", "when"), pgettext("column", "posting"), pgettext("column", "old"),
                       pgettext("column", "new"), pgettext("column", "carrier"), pgettext("column", "outcome"),
-                      pgettext("column", "who"), pgettext("column", "why"))
+                      pgettext("column", "who"), pgettext("column", "approved by"), pgettext("column", "why"))
         for r in rows:
             table.add_row(str(r["finished_at"])[:19], str(r["posting_number"]), str(r["old_tracking"]),
                           str(r["new_tracking"]), carrier_name(str(r["carrier"]), ui_lang()),
                           f"[{outcome_style(str(r['outcome']))}]{outcome_label(r['outcome'])}[/]", str(r["operator"]),
+                          supervision_text(str(r["approved_by"]), str(r["approver_key"]), short=True),
                           str(r["reason"] or r["error"]))
         console.print(table)
         if not rows:
             console.print(_("no changes recorded yet"))
+
+
+def _supervision(run: RunRecord | None) -> dict[str, str]:
+    """Who planned and approved a change's run, and with which keys (a bulk run's; empty for others)."""
+    return {"planned_by": run.planned_by if run else "", "planner_key": run.planner_key if run else "",
+            "approved_by": run.approved_by if run else "", "approver_key": run.approver_key if run else ""}

@@ -49,8 +49,11 @@ class RunRecord(BaseModel):
     base_url: str = ""
     source: str = ""
     plan_hash: str = ""
-    approved_by: str = ""
+    approved_by: str = ""  # the approver's principal (a signed approval) or the name typed with --by
     note: str = ""
+    approver_key: str = ""  # the approval's key fingerprint (SHA256:...); "" for a typed name
+    planned_by: str = ""  # the planner's principal (a signed plan) or name
+    planner_key: str = ""  # the plan's signing key fingerprint
 
 
 class ItemRecord(BaseModel):
@@ -114,15 +117,14 @@ class Journal:
     # -- runs ---------------------------------------------------------------------------------------
 
     def start_run(self, kind: str, *, operator: str = "", base_url: str = "", source: str = "",
-                  plan_hash: str = "", approved_by: str = "", run_id: str | None = None) -> RunRecord:
-        """Open a run and return it."""
+                  plan_hash: str = "", approved_by: str = "", approver_key: str = "", planned_by: str = "",
+                  planner_key: str = "", run_id: str | None = None) -> RunRecord:
+        """Open a run and return it (a bulk run with who planned and approved it, and their keys)."""
         run = RunRecord(id=run_id or new_run_id(kind), kind=kind, started_at=now_iso(), operator=operator,
-                        base_url=base_url, source=source, plan_hash=plan_hash, approved_by=approved_by)
-        self._exec(
-            "INSERT INTO runs (id, kind, started_at, operator, base_url, source, plan_hash, approved_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (run.id, run.kind, run.started_at, operator, base_url, source, plan_hash, approved_by),
-        )
+                        base_url=base_url, source=source, plan_hash=plan_hash, approved_by=approved_by,
+                        approver_key=approver_key, planned_by=planned_by, planner_key=planner_key)
+        row = run.model_dump(exclude={"finished_at", "status", "note"})
+        self._exec(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
         return run
 
     def reopen_run(self, run_id: str) -> RunRecord:
@@ -272,19 +274,16 @@ class Journal:
 
     # -- approvals -------------------------------------------------------------------------------------
 
-    def add_approval(self, plan_hash: str, approved_by: str, planned_by: str) -> None:
-        """Record that ``approved_by`` approved the plan with this content hash (made by ``planned_by``).
-
-        Approvals live here, not in the plan file, so that editing the file cannot forge one: an
-        approval names a hash, and an edited plan has another.
-        """
-        self._exec("INSERT INTO approvals (plan_hash, approved_by, planned_by, at) VALUES (?, ?, ?, ?)",
-                   (plan_hash, approved_by, planned_by, now_iso()))
+    def add_approval(self, plan_hash: str, approved_by: str, planned_by: str, key_fingerprint: str = "") -> None:
+        """Record that ``approved_by`` approved the plan with this content hash (made by ``planned_by``): a typed
+        name (a single user's note), or a signed approval (its file travels with the plan) with its key."""
+        self._exec("INSERT INTO approvals (plan_hash, approved_by, planned_by, at, key_fingerprint)"
+                   " VALUES (?, ?, ?, ?, ?)", (plan_hash, approved_by, planned_by, now_iso(), key_fingerprint))
 
     def approvals(self, plan_hash: str) -> list[dict[str, Any]]:
         """The approvals of a plan hash, oldest first."""
-        rows = self._exec("SELECT plan_hash, approved_by, planned_by, at FROM approvals WHERE plan_hash=?"
-                          " ORDER BY at, rowid", (plan_hash,))
+        rows = self._exec("SELECT plan_hash, approved_by, planned_by, at, key_fingerprint FROM approvals"
+                          " WHERE plan_hash=? ORDER BY at, rowid", (plan_hash,))
         return [dict(r) for r in rows]
 
     # -- findings of watch scans -----------------------------------------------------------------------

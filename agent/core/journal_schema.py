@@ -1,10 +1,10 @@
 """The journal's tables, and opening its SQLite file with them: WAL, one connection shared by every thread.
 
-No migrations so far: every table and index is created ``IF NOT EXISTS``, so a journal written by an older
-version gains a later table (``alert_state``: what alerts already told the seller) the first time it is opened,
-its rows untouched. A later column belongs here (an ``ALTER TABLE`` guarded by ``PRAGMA table_info``, as the
-sandbox's store does), so that a journal written by an older version still opens. The questions asked of the
-tables are in :mod:`agent.core.journal`; the leases keep their own table (:mod:`agent.core.leases`).
+Every table and index is created ``IF NOT EXISTS``, so a journal written by an older version gains a later
+table (``alert_state``: what alerts already told the seller) the first time it is opened, its rows untouched; a
+later column is added to such a journal by :data:`ADDED_COLUMNS` (an ``ALTER TABLE`` guarded by
+``PRAGMA table_info``), so that it still opens. The questions asked of the tables are in :mod:`agent.core.journal`;
+the leases keep their own table (:mod:`agent.core.leases`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ CREATE TABLE IF NOT EXISTS runs (
     source TEXT NOT NULL DEFAULT '',
     plan_hash TEXT NOT NULL DEFAULT '',
     approved_by TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    approver_key TEXT NOT NULL DEFAULT '',
+    planned_by TEXT NOT NULL DEFAULT '',
+    planner_key TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS items (
     run_id TEXT NOT NULL REFERENCES runs(id),
@@ -71,7 +74,8 @@ CREATE TABLE IF NOT EXISTS approvals (
     plan_hash TEXT NOT NULL,
     approved_by TEXT NOT NULL,
     planned_by TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    key_fingerprint TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS approvals_hash ON approvals(plan_hash);
 CREATE TABLE IF NOT EXISTS findings (
@@ -92,6 +96,38 @@ CREATE TABLE IF NOT EXISTS alert_state (
 );
 """
 
+#: Columns added since the first journals, oldest first: (table, column, declaration). Signed approvals (who
+#: approved and planned a run, by principal, with which key) came after the first journals were written.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("runs", "approver_key", "TEXT NOT NULL DEFAULT ''"),
+    ("runs", "planned_by", "TEXT NOT NULL DEFAULT ''"),
+    ("runs", "planner_key", "TEXT NOT NULL DEFAULT ''"),
+    ("approvals", "key_fingerprint", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Add the columns a journal written by an older version lacks; a current journal is left as it is.
+
+    In one write transaction, looking again inside it: two processes opening the same old journal at once
+    add each column once (the second finds it there).
+    """
+    if all(column in _columns(db, table) for table, column, _ in ADDED_COLUMNS):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column, declaration in ADDED_COLUMNS:
+            if column not in _columns(db, table):
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (and create, with its folder) the journal at ``path``, its tables in place.
@@ -105,4 +141,5 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(SCHEMA)
+    migrate(db)
     return db

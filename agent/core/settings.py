@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     portal_check: bool = True
     require_approval: bool = False
     four_eyes: bool = False
+    #: Signed four-eyes (bulk): who may sign plans and approvals (an allowed-signers file, git's format: a
+    #: principal, then a public key); the user's own SSH key that ``bulk plan`` and ``bulk approve`` sign with
+    #: (a private key, or the ``.pub`` of one that ssh-agent holds); and the ssh-keygen to run.
+    allowed_signers: Path | None = None
+    signing_key: Path | None = None
+    ssh_keygen: str = "ssh-keygen"
     templates_dir: Path | None = None
     stuck_days: int = Field(default=10, ge=1, description="watch: days in one status that count as stuck")
     #: Bulk apply warns about a plan whose postings were read longer ago than this, and refuses one read
@@ -97,6 +103,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(h.strip().lower() for h in value.split(",") if h.strip())
         return value
+
+    @field_validator("allowed_signers", "signing_key", mode="before")
+    @classmethod
+    def _expand_home(cls, value: object) -> object:
+        if isinstance(value, str | Path) and not str(value).strip():
+            return None  # `OZON_RPA_SIGNING_KEY=` (empty) means none, not the current folder
+        return Path(value).expanduser() if isinstance(value, str | Path) else value  # `~/.ssh/...` as in a .env
 
     @field_validator("base_url")
     @classmethod

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +22,7 @@ import pytest
 from agent.core.settings import Settings
 from tests.conftest import Oracle, process_env
 from tests.e2e.test_change import s10
+from tests.ssh_keys import Person, make_person, write_allowed
 
 pytestmark = pytest.mark.e2e
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -174,43 +177,77 @@ def test_bulk_apply_should_end_each_row_as_the_seeded_misbehaving_portal_dictate
             assert truth["save_count"] == 0 and truth["tracking_number"] != new, number
 
 
-def test_bulk_apply_should_refuse_an_unapproved_plan_when_approval_is_required(
+def two_computers(tmp_path: Path) -> tuple[Person, Person, dict[str, str]]:
+    """Anna (plans and applies here, under four-eyes) and Boris (approves on a computer of his own)."""
+    anna, boris = make_person(tmp_path, "anna"), make_person(tmp_path, "boris")
+    allowed = write_allowed(tmp_path / "allowed_signers", anna.line(), boris.line())
+    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna",
+              "OZON_RPA_ALLOWED_SIGNERS": str(allowed), "OZON_RPA_SIGNING_KEY": str(anna.key)}
+    return anna, boris, strict
+
+
+def approve_elsewhere(cli: Callable[..., Any], plan: Path, approver: Person) -> Any:
+    """The plan mailed to ``approver``, approved on their computer (their state dir, their key), mailed back."""
+    inbox = approver.home / "inbox"
+    inbox.mkdir()
+    shutil.copyfile(plan, inbox / plan.name)
+    result = cli("bulk", "approve", str(inbox / plan.name), "--key", str(approver.key),
+                 env_extra={"OZON_RPA_STATE_DIR": str(approver.state_dir)})
+    if (inbox / f"{plan.name}.approval").exists():
+        shutil.copyfile(inbox / f"{plan.name}.approval", plan.with_name(f"{plan.name}.approval"))
+    return result
+
+
+@pytest.mark.skins("classic")  # signatures are checked before the browser: one front end is enough
+def test_bulk_apply_should_run_a_plan_approved_on_another_computer(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
 ) -> None:
-    rows, _ = mixed_rows(sandbox, 12_300_000)
-    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number", "carrier"], rows[:2],
-                        "utf-8")
-    plan = tmp_path / "changes.plan.json"
-    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna"}
-    assert cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict).exit_code == 0
-
-    unapproved = cli("bulk", "apply", str(plan), env_extra=strict)
-    assert unapproved.exit_code == 2 and "approv" in unapproved.output
-
-    assert cli("bulk", "approve", str(plan), "--by", "anna", env_extra=strict).exit_code == 0
-    self_approved = cli("bulk", "apply", str(plan), env_extra=strict)
-    assert self_approved.exit_code == 2, "four eyes: the planner cannot approve their own plan"
-
-    plan.write_text(plan.read_text(encoding="utf-8").replace(rows[0][1], s10(12_300_009)), encoding="utf-8")
-    assert cli("bulk", "approve", str(plan), "--by", "boris", env_extra=strict).exit_code == 2, "edited plan"
-    assert all(sandbox.posting(r[0])["save_count"] == 0 for r in rows[:2])
-
-
-def test_bulk_apply_should_run_an_approved_plan(
-    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
-) -> None:
+    anna, boris, strict = two_computers(tmp_path)
     rows, _ = mixed_rows(sandbox, 12_400_000)
     source = write_rows(tmp_path / "c.csv", ["posting_number", "tracking_number", "carrier"], rows[:2], "utf-8")
     plan = tmp_path / "c.plan.json"
-    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna"}
-    assert cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict).exit_code == 0
-    assert cli("bulk", "approve", str(plan), "--by", "boris", env_extra=strict).exit_code == 0
+    planned = cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict)
+    said = " ".join(planned.output.split())
+    assert planned.exit_code == 0 and f"signed by anna with key {anna.fingerprint}" in said, planned.output
+    assert approve_elsewhere(cli, plan, boris).exit_code == 0
 
     result = cli("bulk", "apply", str(plan), env_extra=strict)
 
     assert result.exit_code == 0, result.output
-    assert journal(agent_settings, "SELECT approved_by FROM runs WHERE kind='bulk'") == [("boris",)]
+    assert journal(agent_settings, "SELECT approved_by, approver_key, planned_by, planner_key FROM runs") == [
+        ("boris", boris.fingerprint, "anna", anna.fingerprint)]
     assert all(sandbox.posting(r[0])["tracking_number"] == r[1] for r in rows[:2])
+    run_dir = max(agent_settings.runs_dir.iterdir())
+    assert (run_dir / "plan.json.approval").read_bytes() == plan.with_name("c.plan.json.approval").read_bytes()
+    assert boris.fingerprint in (run_dir / "report.html").read_text(encoding="utf-8")
+    history = json.loads(cli("history", rows[0][0], "--format", "json").output)
+    assert (history[0]["approved_by"], history[0]["approver_key"], history[0]["planned_by"]) == (
+        "boris", boris.fingerprint, "anna")
+
+
+@pytest.mark.skins("classic")
+def test_bulk_apply_should_refuse_a_plan_its_planner_approved_under_four_eyes_and_save_nothing(
+    cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
+) -> None:
+    anna, _, strict = two_computers(tmp_path)
+    rows, _ = mixed_rows(sandbox, 12_300_000)
+    source = write_rows(tmp_path / "changes.csv", ["posting_number", "tracking_number", "carrier"], rows[:2],
+                        "utf-8")
+    plan = tmp_path / "changes.plan.json"
+    assert cli("bulk", "plan", str(source), "-o", str(plan), env_extra=strict).exit_code == 0
+    laptop = Person("anna", tmp_path / "anna-laptop")  # her own other computer, where no rule is set
+    laptop.home.mkdir()
+    shutil.copyfile(anna.key, laptop.key)
+    laptop.key.chmod(0o600)
+    assert approve_elsewhere(cli, plan, laptop).exit_code == 0
+
+    refused = cli("bulk", "apply", str(plan), env_extra=strict)
+
+    assert refused.exit_code == 2, refused.output
+    assert "four-eyes rule: the plan was planned and approved by the same person (anna)" in " ".join(
+        refused.output.split())
+    assert all(sandbox.posting(r[0])["save_requests"] == 0 for r in rows[:2])
+    assert journal(agent_settings, "SELECT count(*) FROM runs WHERE kind='bulk'") == [(0,)]
 
 
 def test_circuit_breaker_should_stop_the_run_resumably_after_failures_in_a_row(

@@ -285,7 +285,8 @@ def test_bulk_apply_of_an_unapproved_plan_should_refuse_before_a_browser_starts(
     run = agent("bulk", "apply", str(plan), base_url=server.url, **{rule: "true"})
 
     assert run.code == 2, run.output
-    assert "the plan is not approved" in run.output and "ozon-rpa bulk approve" in run.output
+    assert f"{rule} is on, so approvals are SSH signatures" in run.output
+    assert "OZON_RPA_ALLOWED_SIGNERS is not set" in run.output  # the set-up first; signatures: test_bulk_approvals
     assert server.requests == [] and not run.browser_started
 
 

@@ -23,6 +23,7 @@ from pages.tracking_editor import TrackingEditor
 from tests.conftest import Oracle, process_env
 from tests.e2e.test_bulk import REPO, results_of, write_rows
 from tests.e2e.test_change import s10
+from tests.ssh_keys import make_person, write_allowed
 
 pytestmark = pytest.mark.e2e
 
@@ -106,9 +107,12 @@ def test_apply_with_overwrite_changed_should_replace_it_and_record_that_it_did(
 def test_overwrite_changed_should_need_the_approved_plan_to_carry_it_when_approval_is_required(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path, person: Page
 ) -> None:
-    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna"}
+    anna, boris = make_person(tmp_path, "anna"), make_person(tmp_path, "boris")
+    strict = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_FOUR_EYES": "true", "OZON_RPA_OPERATOR": "anna",
+              "OZON_RPA_SIGNING_KEY": str(anna.key),
+              "OZON_RPA_ALLOWED_SIGNERS": str(write_allowed(tmp_path / "allowed", anna.line(), boris.line()))}
     plan, rows, _ = planned(cli, sandbox, tmp_path, 13_300_000, env=strict)
-    assert cli("bulk", "approve", str(plan), "--by", "boris", env_extra=strict).exit_code == 0
+    assert cli("bulk", "approve", str(plan), "--key", str(boris.key), env_extra=strict).exit_code == 0
     theirs = s10(13_300_090, country="RU", service="RA")
     person_sets_number(person, sandbox.url, rows[0][0], theirs)
 
@@ -121,7 +125,7 @@ def test_overwrite_changed_should_need_the_approved_plan_to_carry_it_when_approv
     made = cli("bulk", "plan", str(source), "-o", str(replanned), "--overwrite-changed", env_extra=strict)
     assert made.exit_code == 0, made.output
     assert json.loads(replanned.read_text(encoding="utf-8"))["overwrite_changed"] is True
-    assert cli("bulk", "approve", str(replanned), "--by", "boris", env_extra=strict).exit_code == 0
+    assert cli("bulk", "approve", str(replanned), "--key", str(boris.key), env_extra=strict).exit_code == 0
     person_sets_number(person, sandbox.url, rows[0][0], s10(13_300_091, country="RU", service="RA"))
 
     approved = cli("bulk", "apply", str(replanned), env_extra=strict)

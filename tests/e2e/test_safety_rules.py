@@ -15,6 +15,7 @@ import pytest
 from agent.core.settings import Settings
 from tests.conftest import Oracle
 from tests.e2e.test_change import s10
+from tests.ssh_keys import Person, make_person, write_allowed
 
 pytestmark = pytest.mark.e2e
 
@@ -31,12 +32,18 @@ def outcomes(settings: Settings) -> dict[str, str]:
 
 # -- approval: OZON_RPA_REQUIRE_APPROVAL alone, without the four-eyes rule ------------------------------------
 
-APPROVAL_ONLY = {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_OPERATOR": "anna"}
+def approval_only(tmp_path: Path) -> tuple[Person, dict[str, str]]:
+    """OZON_RPA_REQUIRE_APPROVAL without four-eyes, for Anna, whose key the allowed-signers file lists."""
+    anna = make_person(tmp_path, "anna")
+    return anna, {"OZON_RPA_REQUIRE_APPROVAL": "true", "OZON_RPA_OPERATOR": "anna",
+                  "OZON_RPA_SIGNING_KEY": str(anna.key),
+                  "OZON_RPA_ALLOWED_SIGNERS": str(write_allowed(tmp_path / "allowed", anna.line()))}
 
 
 def test_require_approval_alone_should_refuse_an_unapproved_plan_and_a_raw_file_touching_nothing(
     cli: Callable[..., Any], sandbox: Oracle, tmp_path: Path
 ) -> None:
+    _, APPROVAL_ONLY = approval_only(tmp_path)  # noqa: N806 - the rule's name
     postings = sandbox.postings(editable=True, limit=22)[20:22]
     rows = [(p["posting_number"], s10(13_200_001 + i)) for i, p in enumerate(postings)]
     source = write_csv(tmp_path / "c.csv", rows)
@@ -54,17 +61,18 @@ def test_require_approval_alone_should_refuse_an_unapproved_plan_and_a_raw_file_
 def test_require_approval_alone_should_let_the_planner_approve_their_own_plan(
     cli: Callable[..., Any], sandbox: Oracle, agent_settings: Settings, tmp_path: Path
 ) -> None:
+    anna, APPROVAL_ONLY = approval_only(tmp_path)  # noqa: N806 - the rule's name
     postings = sandbox.postings(editable=True, limit=24)[22:24]
     rows = [(p["posting_number"], s10(13_200_011 + i)) for i, p in enumerate(postings)]
     plan = tmp_path / "c.plan.json"
     assert cli("bulk", "plan", str(write_csv(tmp_path / "c.csv", rows)), "-o", str(plan),
                env_extra=APPROVAL_ONLY).exit_code == 0
-    assert cli("bulk", "approve", str(plan), "--by", "anna", env_extra=APPROVAL_ONLY).exit_code == 0
+    assert cli("bulk", "approve", str(plan), env_extra=APPROVAL_ONLY).exit_code == 0  # with her own key
 
     result = cli("bulk", "apply", str(plan), env_extra=APPROVAL_ONLY)
 
     assert result.exit_code == 0, result.output  # no four-eyes rule: the planner's own approval counts
-    assert "approved by anna" in result.output
+    assert f"approved by anna ({anna.fingerprint})" in " ".join(result.output.split())
     assert all(sandbox.posting(n)["tracking_number"] == t for n, t in rows)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.bulk.approval import Supervision
 from agent.bulk.inputs import read_rows
 from agent.bulk.plan import (
     Plan,
@@ -20,7 +21,7 @@ from agent.bulk.plan import (
     verify_plan,
 )
 from agent.bulk.plan_checks import approve_plan, check_approval
-from agent.core.errors import InputError
+from agent.core.errors import ConfigError, InputError
 from agent.core.journal import Journal
 from agent.core.records import Outcome
 
@@ -185,46 +186,50 @@ def test_requests_cover_actionable_rows_and_rejected_rows_get_results() -> None:
     assert row.row_number == 3 and result.outcome == Outcome.REJECTED and result.error == "not editable: delivered"
 
 
-def test_approval_required_and_none_is_refused(journal: Journal) -> None:
-    with pytest.raises(InputError, match="not approved"):
-        check_approval(_plan(), journal, require_approval=True, four_eyes=False)
+def test_without_a_rule_a_plan_runs_unapproved_and_names_its_planner(journal: Journal) -> None:
+    assert check_approval(_plan(), journal, require_approval=False, four_eyes=False) == Supervision(
+        approved_by="", planned_by="li.wei")
 
 
-def test_approval_not_required_and_none_gives_no_approver(journal: Journal) -> None:
-    assert check_approval(_plan(), journal, require_approval=False, four_eyes=False) == ""
-
-
-def test_an_approved_plan_runs_and_names_its_approver(journal: Journal) -> None:
+def test_without_a_rule_a_typed_name_is_kept_as_the_approver(journal: Journal) -> None:
     plan = _plan()
     approve_plan(plan, journal, approved_by="anna.petrova")
-    assert check_approval(plan, journal, require_approval=True, four_eyes=True) == "anna.petrova"
-    assert journal.approvals(plan.content_hash)[0]["planned_by"] == "li.wei"
+    approve_plan(plan, journal, approved_by=" Boris ")
+
+    assert check_approval(plan, journal, require_approval=False, four_eyes=False) == Supervision(
+        approved_by="Boris", planned_by="li.wei")
+    assert [(a["approved_by"], a["planned_by"], a["key_fingerprint"]) for a in journal.approvals(plan.content_hash)] \
+        == [("anna.petrova", "li.wei", ""), ("Boris", "li.wei", "")]
 
 
-def test_a_plan_edited_after_approval_is_refused(journal: Journal) -> None:
+def test_a_typed_name_of_another_plan_is_not_its_approver(journal: Journal) -> None:
+    approve_plan(_plan(), journal, approved_by="anna.petrova")
+
+    assert check_approval(_plan(source="other.csv"), journal, require_approval=False, four_eyes=False).approved_by == ""
+
+
+def test_a_plan_edited_after_a_typed_approval_is_refused(journal: Journal) -> None:
     plan = _plan()
     approve_plan(plan, journal, approved_by="anna.petrova")
     plan.rows[0].new_tracking = "RR000000000GB"
     with pytest.raises(InputError, match="changed after it was sealed"):
-        check_approval(plan, journal, require_approval=True, four_eyes=False)
+        check_approval(plan, journal, require_approval=False, four_eyes=False)
     plan.seal()  # re-sealing an edit does not carry the approval over: it names the old hash
-    with pytest.raises(InputError, match="not approved"):
-        check_approval(plan, journal, require_approval=True, four_eyes=False)
+    assert check_approval(plan, journal, require_approval=False, four_eyes=False).approved_by == ""
 
 
-def test_four_eyes_refuses_the_planner_as_the_only_approver(journal: Journal) -> None:
+@pytest.mark.parametrize(("require_approval", "four_eyes"), [(True, False), (False, True)],
+                         ids=["require-approval", "four-eyes"])
+def test_under_a_rule_a_typed_name_is_no_approval(journal: Journal, tmp_path: Path, require_approval: bool,
+                                                  four_eyes: bool) -> None:
     plan = _plan()
-    approve_plan(plan, journal, approved_by=" Li.Wei ")
-    with pytest.raises(InputError, match="four-eyes"):
-        check_approval(plan, journal, require_approval=True, four_eyes=True)
-    assert check_approval(plan, journal, require_approval=True, four_eyes=False) == "Li.Wei"
-
-
-def test_four_eyes_accepts_another_person(journal: Journal) -> None:
-    plan = _plan()
-    approve_plan(plan, journal, approved_by="li.wei")
     approve_plan(plan, journal, approved_by="anna.petrova")
-    assert check_approval(plan, journal, require_approval=False, four_eyes=True) == "anna.petrova"
+
+    with pytest.raises(InputError, match="a plan made while applying cannot run"):
+        check_approval(plan, journal, require_approval=require_approval, four_eyes=four_eyes)
+    with pytest.raises(ConfigError, match="OZON_RPA_ALLOWED_SIGNERS is not set"):
+        check_approval(plan, journal, require_approval=require_approval, four_eyes=four_eyes,
+                       approval_file=tmp_path / "c.plan.json.approval")
 
 
 def test_an_approval_needs_a_name(journal: Journal) -> None:

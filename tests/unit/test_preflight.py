@@ -14,13 +14,16 @@ from typing import Any
 
 import pytest
 
-from agent.bulk.plan import Plan, PlanRow, save_plan
+from agent.bulk.approval import approve_with_key, sign_plan, write_approval
+from agent.bulk.plan import Plan, PlanRow, load_plan, save_plan
+from agent.bulk.ssh_signatures import SshKeygen
 from agent.core.browser.portal_check import MAX_REDIRECTS, PortalUnreachable, check_portal
 from agent.core.errors import BusinessRuleError, ConfigError, InputError
 from agent.core.journal import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Lookup, Outcome
 from agent.core.settings import Settings
 from agent.preflight import check_change, check_notify, check_plan, check_posting_number, check_raw_apply, check_setup
+from tests.ssh_keys import make_person, write_allowed
 
 S10 = "RR473124829GB"
 P1 = "48173252-0033-2"
@@ -340,12 +343,23 @@ def test_check_notify_should_refuse_a_posting_without_a_recorded_change(tmp_path
 
 
 def test_check_plan_should_refuse_an_unapproved_plan_when_approval_is_required(tmp_path: Path) -> None:
+    anna, boris = make_person(tmp_path, "anna"), make_person(tmp_path, "boris")
+    allowed = write_allowed(tmp_path / "allowed_signers", anna.line(), boris.line())
+    strict = settings(tmp_path, require_approval=True, allowed_signers=allowed)
     path = tmp_path / "c.plan.json"
-    save_plan(Plan(created_by="anna", rows=[PlanRow(posting_number=P1, new_tracking=S10)]).seal(), path)
+    plan = Plan(created_by="anna", rows=[PlanRow(posting_number=P1, new_tracking=S10)]).seal()
+    save_plan(plan, path)
 
     assert check_plan(settings(tmp_path), path).rows[0].posting_number == P1
-    with pytest.raises(InputError, match="the plan is not approved"):
-        check_plan(settings(tmp_path, require_approval=True), path)
+    with pytest.raises(InputError, match="the plan carries no signature of its planner"):
+        check_plan(strict, path)
+    sign_plan(plan, SshKeygen(interactive=False), anna.key)
+    save_plan(plan, path)
+    with pytest.raises(InputError, match=r"the plan is not approved .* no approval file .*c\.plan\.json\.approval"):
+        check_plan(strict, path)
+    made = approve_with_key(load_plan(path), SshKeygen(interactive=False), boris.key)
+    write_approval(made.signed, tmp_path / "from-boris.approval")  # renamed on the way back: named with --approval
+    assert check_plan(strict, path, tmp_path / "from-boris.approval").content_hash == plan.content_hash
 
 
 def test_check_raw_apply_should_refuse_a_raw_file_when_approval_is_required(tmp_path: Path) -> None:

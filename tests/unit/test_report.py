@@ -92,7 +92,8 @@ def test_report_shows_every_approval_field_of_the_run_record_at_the_top(tmp_path
 
     start = html.index('class="card approvals"')
     approvals = html[start:html.index("</section>", start)]
-    assert '<dd data-field="approved_by">anna.petrova</dd>' in approvals
+    typed = '<dd data-field="approved_by">anna.petrova <span class="none">(a typed name, not signed)</span></dd>'
+    assert typed in approvals
     assert "Approver</dt>" in approvals and "anna.petrova@shop.example" in approvals
     assert "Approver&#39;s key fingerprint</dt>" in approvals and "SHA256:9f2c1e" in approvals
     assert "Approval note of tomorrow</dt>" in approvals and "seen twice" in approvals
@@ -103,3 +104,27 @@ def test_report_says_not_approved_at_the_top_when_nobody_approved(tmp_path: Path
     run = _run().model_copy(update={"approved_by": ""})
     html = write_report(tmp_path, run, _rows(), plan=None).read_text(encoding="utf-8")
     assert '<dd data-field="approved_by"><span class="unapproved">not approved</span></dd>' in html
+
+
+def test_report_names_planner_and_approver_by_principal_and_key(tmp_path: Path) -> None:
+    run = _run().model_copy(update={"approved_by": "boris", "approver_key": "SHA256:BorisKey0123456789abcdef",
+                                    "planned_by": "anna", "planner_key": "SHA256:AnnaKey0123456789abcdef"})
+
+    html = write_report(tmp_path, run, _rows(), plan=Plan(created_by="li.wei").seal()).read_text(encoding="utf-8")
+
+    approved = re.search(r'<dt>Approved by</dt><dd data-field="approved_by">(.*?)</dd>', html)
+    planned = re.search(r'<dt>Planned by</dt><dd data-field="planned_by">(.*?)</dd>', html)
+    key = re.search(r'<dt>Approver&#39;s key</dt><dd data-field="approver_key">(.*?)</dd>', html)
+    assert approved and approved.group(1) == "boris"
+    assert key and key.group(1) == "SHA256:BorisKey0123456789abcdef"
+    assert planned and planned.group(1).startswith('anna <span class="mono">SHA256:AnnaKey0123456789abcdef</span>')
+    assert "not signed" not in html
+
+
+def test_report_says_a_typed_approver_name_is_not_signed(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+
+    approved = re.search(r'<dt>Approved by</dt><dd data-field="approved_by">(.*?)</dd>', html)
+    planned = re.search(r'<dt>Planned by</dt><dd data-field="planned_by">(.*?)</dd>', html)
+    assert approved and approved.group(1) == 'anna.petrova <span class="none">(a typed name, not signed)</span>'
+    assert planned and planned.group(1).startswith("li.wei <span")  # an older run: the plan's typed planner

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from agent.bulk.plan import Plan, PlanRow
-from agent.bulk.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, result_rows, write_results
-from agent.core.journal import ItemRecord
+from agent.bulk.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, about_run, result_rows, write_results
+from agent.core.journal import ItemRecord, RunRecord
 from agent.core.records import ChangeRequest, Outcome
 from agent.core.spreadsheet_cells import FORMULA_STARTS, safe_cell
 
@@ -160,3 +160,16 @@ def test_xlsx_should_colour_outcomes_and_sum_them_up_on_a_summary_sheet(tmp_path
     assert sheet.auto_filter.ref == sheet.dimensions
     summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=2, values_only=True)}
     assert summary == {"changed": 1, "unchanged": 0, "rejected": 1, "failed": 0, "pending": 0, "total": 2}
+
+
+def test_xlsx_summary_should_name_who_planned_and_approved_the_run_with_their_keys(tmp_path: Path) -> None:
+    run = RunRecord(id="r", kind="bulk", started_at="2026-11-26T07:30:00+00:00", approved_by="boris",
+                    approver_key="SHA256:BorisKey", planned_by="anna", planner_key="SHA256:AnnaKey")
+
+    _, xlsx_path = write_results(tmp_path, COLUMNS, _rows(), about_run(run))
+
+    rows = list(openpyxl.load_workbook(xlsx_path)["summary"].iter_rows(min_row=9, values_only=True))
+    assert rows == [("planned by", "anna"), ("planner's key", "SHA256:AnnaKey"), ("approved by", "boris"),
+                    ("approver's key", "SHA256:BorisKey")]
+    assert about_run(run.model_copy(update={"approver_key": "", "planner_key": ""})) == [
+        ("planned by", "anna"), ("approved by", "boris")]

@@ -1,7 +1,8 @@
 """The exact words a person reads when a safety rule refuses: a probable typo, an approval missing or wrong.
 
 Mutation testing showed that only parts of these messages were checked: the format named in a check-digit
-error (S10 or Russian Post), the hash prefix an approver compares, the advice on what to do next.
+error (S10 or Russian Post), the hash prefix an approver compares, the advice on what to do next. The words of
+signed approvals' refusals are checked in test_plan_approval.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.bulk.plan import Plan, PlanRow
-from agent.bulk.plan_checks import approve_plan, check_approval
+from agent.bulk.plan_checks import approve_plan
 from agent.core.errors import InputError, InvalidTrackingNumber
 from agent.core.journal import Journal
 from agent.rules.tracking import check
@@ -49,28 +50,6 @@ def journal(tmp_path: Path) -> Journal:
 def sealed_plan() -> Plan:
     return Plan(created_by="anna", source="c.csv", rows=[
         PlanRow(row_number=2, posting_number="12345678-0001-1", new_tracking="RR473124829GB")]).seal()
-
-
-def test_an_unapproved_plan_should_be_refused_with_its_hash_and_the_command_to_approve_it(journal: Journal) -> None:
-    plan = sealed_plan()
-
-    with pytest.raises(InputError) as refused:
-        check_approval(plan, journal, require_approval=True, four_eyes=False)
-
-    assert str(refused.value) == (
-        f"the plan is not approved (hash {plan.content_hash[:12]}); approve it with "
-        "`ozon-rpa bulk approve PLAN --by NAME` (a plan edited after approval needs a new one)")
-
-
-def test_a_self_approved_plan_under_four_eyes_should_be_refused_naming_the_planner(journal: Journal) -> None:
-    plan = sealed_plan()
-    approve_plan(plan, journal, approved_by=" Anna ")
-
-    with pytest.raises(InputError) as refused:
-        check_approval(plan, journal, require_approval=False, four_eyes=True)
-
-    assert str(refused.value) == ("four-eyes rule: the plan was made by 'anna' and only they approved it;"
-                                  " someone else must approve it")
 
 
 @pytest.mark.parametrize(("by", "edit", "message"), [
