@@ -22,7 +22,8 @@ from agent.core.browser.session import new_context, save_state
 from agent.core.errors import BusinessRuleError
 from agent.core.evidence.pictures import Evidence
 from agent.core.i18n import _
-from agent.core.journal import Journal, RunRecord
+from agent.core.journal.rows import RunRecord
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 from agent.core.settings import Settings
 from agent.rules import tracking

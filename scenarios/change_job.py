@@ -15,7 +15,7 @@ from playwright.sync_api import Request
 
 from agent.core.evidence.pictures import Evidence, Masking
 from agent.core.i18n import _
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeResult, PostingSnapshot
 from agent.core.settings import Settings
 from agent.core.timings import step

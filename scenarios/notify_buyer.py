@@ -10,7 +10,7 @@ from loguru import logger
 
 from agent.core.errors import AbortRun, AgentError
 from agent.core.i18n import _
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.settings import Settings
 from agent.rules.notices import NoticeKind, buyer_notice
 from pages.chat_page import ChatPage

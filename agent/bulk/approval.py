@@ -31,7 +31,7 @@ from agent.bulk.plan import Plan, verify_plan
 from agent.bulk.ssh_signatures import Signed, Signer, SshKeygen
 from agent.core.errors import ConfigError, InputError
 from agent.core.i18n import _
-from agent.core.journal import now_iso
+from agent.core.journal.rows import now_iso
 from agent.core.settings import Settings
 
 PLAN_NAMESPACE = "ozon-rpa-plan"

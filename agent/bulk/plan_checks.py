@@ -29,7 +29,7 @@ from agent.bulk.plan import Plan, verify_plan
 from agent.bulk.ssh_signatures import SshKeygen
 from agent.core.errors import ConfigError, InputError
 from agent.core.i18n import _
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.settings import Settings
 
 

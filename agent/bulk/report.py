@@ -28,7 +28,7 @@ from agent.bulk.results import ResultRow
 from agent.core import i18n, vocabulary
 from agent.core.evidence.stamp import read_stamp
 from agent.core.i18n import N_, _
-from agent.core.journal import RunRecord
+from agent.core.journal.rows import RunRecord
 from agent.core.records import Outcome
 from agent.rules.carriers import carrier_name
 

@@ -29,7 +29,7 @@ from loguru import logger
 
 from agent.core.browser.netlog import SentRequest
 from agent.core.i18n import _, ngettext
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 
 
 class _RequestEvents(Protocol):

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from agent.bulk.plan import Plan, PlanRow
 from agent.core.i18n import pgettext
-from agent.core.journal import ItemRecord, RunRecord
+from agent.core.journal.rows import ItemRecord, RunRecord
 from agent.core.records import Outcome
 from agent.core.spreadsheet_cells import SafeCsvWriter
 from agent.core.vocabulary import outcome_label

@@ -20,8 +20,9 @@ from loguru import logger
 
 from agent.bulk.approval import APPROVAL_SUFFIX
 from agent.bulk.inputs import read_rows
-from agent.bulk.plan import Plan, apply_portal_state, load_plan, plan_from_input, row_request
+from agent.bulk.plan import Plan, load_plan
 from agent.bulk.plan_checks import supervision_for
+from agent.bulk.plan_rows import apply_portal_state, plan_from_input, row_request
 from agent.bulk.report import write_report
 from agent.bulk.resends import ResendCount
 from agent.bulk.results import about_run, result_rows, write_results
@@ -30,7 +31,8 @@ from agent.core.browser.otp import CodeSource
 from agent.core.errors import InputError, PortalError, PostingNotFound
 from agent.core.evidence.pictures import Evidence
 from agent.core.i18n import _, ngettext
-from agent.core.journal import ItemRecord, Journal, RunRecord, now_iso
+from agent.core.journal.rows import ItemRecord, RunRecord, now_iso
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeResult, Outcome
 from agent.core.settings import Settings
 from agent.core.timings import step

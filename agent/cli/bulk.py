@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from agent.alerts.messages import bulk_finished, bulk_stopped
 from agent.bulk.approval import (
@@ -22,20 +20,20 @@ from agent.bulk.approval import (
 )
 from agent.bulk.plan import Plan, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_age
-from agent.bulk.runner import ApplyOutcome, apply_run, make_plan, plan_unread, rebuild_report, resume_run, start_run
+from agent.bulk.runner import make_plan, plan_unread, rebuild_report, resume_run, start_run
 from agent.bulk.ssh_signatures import SshKeygen
 from agent.cli.alerting import finish_alerts, start_alerts
 from agent.cli.bulk_approval import print_approval, print_planner, refuse_typed_approval, supervision_text
-from agent.cli.bulk_output import print_plan, print_summary, resume_command
-from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, reach_portal, settings_from
+from agent.cli.bulk_output import apply_with_progress, print_plan, print_summary, resume_command
+from agent.cli.shared import ask_code, console, exit_for, fail, reach_portal, settings_from
 from agent.core.errors import AgentError, InputError
 from agent.core.i18n import _
-from agent.core.journal import Journal, RunRecord, new_run_id
-from agent.core.leases import Lease
+from agent.core.journal.leases import Lease
+from agent.core.journal.rows import new_run_id
+from agent.core.journal.store import Journal
 from agent.core.problems import all_problems
-from agent.core.records import ChangeResult, ExitCode, Outcome, exit_code_for
+from agent.core.records import ExitCode, Outcome, exit_code_for
 from agent.core.settings import Settings
-from agent.core.vocabulary import outcome_label
 from agent.preflight import (
     check_input_file,
     check_plan,
@@ -213,7 +211,7 @@ def apply_command(
             started = run.id  # held by this process now (a run held by another one is refused above, not alerted)
             console.print(_("run {run}: {n} rows; approved by {who}", run=run.id, n=len(plan.rows),
                             who=supervision_text(run.approved_by, run.approver_key) or _("nobody")), highlight=False)
-            result = _apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
+            result = apply_with_progress(settings, journal, run, run_dir, plan, workers=workers, max_rate=max_rate,
                                           confirm_each=confirm == "each", overwrite_changed=overwrite_changed)
     except AgentError as err:
         if started:  # the run began and ended here: it is resumable, and the seller is told how
@@ -275,38 +273,6 @@ def _check_plan_for_apply(settings: Settings, plan: Plan, *, overwrite_changed: 
     if overwrite_changed or plan.overwrite_changed:
         console.print("[yellow]overwrite-changed:[/] " + escape(_("numbers changed since the plan will be replaced "
                                                                    "(each is recorded)")), highlight=False)
-
-
-def _apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
-                         workers: int, max_rate: float | None, confirm_each: bool,
-                         overwrite_changed: bool = False) -> ApplyOutcome:
-    todo = sum(1 for item in journal.items(run_record.id) if not item.done)
-    counts = {o.value: 0 for o in Outcome}
-    lock = threading.Lock()
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task(escape(_("applying")), total=todo, counts="", rate=_("{n}/min", n=0))
-
-        def progress(result: ChangeResult) -> None:
-            with lock:
-                counts[result.outcome.value] += 1
-                elapsed = bar.tasks[task].elapsed or 0
-                done = sum(counts.values())
-                shown = " ".join(f"[{outcome_style(k)}]{outcome_label(k)} {v}[/]" for k, v in counts.items() if v)
-                bar.update(task, advance=1, counts=shown,
-                           rate=_("{n}/min", n=f"{60 * done / elapsed:.0f}" if elapsed else "0"))
-
-        def ask(posting: str, old: str, new: str) -> bool:
-            bar.stop()
-            answer = bool(typer.confirm(_("{posting}: {old} -> {new}. Save?", posting=posting, old=old or _("(none)"),
-                                          new=new), default=True))
-            bar.start()
-            return answer
-
-        return apply_run(settings, journal, run_record, run_dir, plan, code_source=code_source_for(settings, ask_code),
-                         workers=workers, max_rate=max_rate, progress=progress,
-                         confirm=ask if confirm_each else None, overwrite_changed=overwrite_changed)
 
 
 def report(

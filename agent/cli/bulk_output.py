@@ -1,24 +1,32 @@
-"""What the bulk commands (and ``demo``) print: the plan, row by row, and the summary of a run."""
+"""What the bulk commands (and ``demo``) print: the plan, row by row, a run's progress and its summary."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import subprocess
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agent.bulk.plan import Plan
 from agent.bulk.plan_checks import read_moment
-from agent.bulk.runner import ApplyOutcome
-from agent.cli.shared import console, outcome_style
+from agent.bulk.runner import ApplyOutcome, apply_run
+from agent.cli.shared import ask_code, console, outcome_style
 from agent.core.i18n import _, pgettext, ui_lang
+from agent.core.journal.rows import RunRecord
+from agent.core.journal.store import Journal
+from agent.core.records import ChangeResult, Outcome
+from agent.core.settings import Settings
 from agent.core.vocabulary import outcome_label
 from agent.rules.carriers import carrier_name
+from agent.runner import code_source_for
 
 
 def print_plan(plan: Plan, *, limit: int = 60) -> None:
@@ -106,3 +114,38 @@ def print_summary(result: ApplyOutcome, resume: str | None = None) -> None:
         console.print(f"[bold red]{escape(label)}[/] {escape(str(result.aborted))}", highlight=False)
         console.print(_("resume with: {command}", command=resume) if resume else
                       _("resume with: ozon-rpa bulk apply --resume {run}", run=result.run.id), highlight=False)
+
+
+def apply_with_progress(settings: Settings, journal: Journal, run_record: RunRecord, run_dir: Path, plan: Plan, *,
+                        workers: int, max_rate: float | None, confirm_each: bool,
+                        overwrite_changed: bool = False) -> ApplyOutcome:
+    """Apply the run's rows under a progress bar (counts per outcome, rate); ``--confirm each`` asks before each save,
+    the bar paused while the person answers."""
+    todo = sum(1 for item in journal.items(run_record.id) if not item.done)
+    counts = {o.value: 0 for o in Outcome}
+    lock = threading.Lock()
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(escape(_("applying")), total=todo, counts="", rate=_("{n}/min", n=0))
+
+        def progress(result: ChangeResult) -> None:
+            with lock:
+                counts[result.outcome.value] += 1
+                elapsed = bar.tasks[task].elapsed or 0
+                done = sum(counts.values())
+                shown = " ".join(f"[{outcome_style(k)}]{outcome_label(k)} {v}[/]" for k, v in counts.items() if v)
+                bar.update(task, advance=1, counts=shown,
+                           rate=_("{n}/min", n=f"{60 * done / elapsed:.0f}" if elapsed else "0"))
+
+        def ask(posting: str, old: str, new: str) -> bool:
+            bar.stop()
+            answer = bool(typer.confirm(_("{posting}: {old} -> {new}. Save?", posting=posting, old=old or _("(none)"),
+                                          new=new), default=True))
+            bar.start()
+            return answer
+
+        return apply_run(settings, journal, run_record, run_dir, plan, code_source=code_source_for(settings, ask_code),
+                         workers=workers, max_rate=max_rate, progress=progress,
+                         confirm=ask if confirm_each else None, overwrite_changed=overwrite_changed)
+

@@ -169,7 +169,7 @@ def demo(
     from agent.bulk.plan_checks import approve_plan
     from agent.bulk.runner import apply_run, make_plan, start_run
     from agent.cli.bulk_output import print_plan, print_summary
-    from agent.core.journal import Journal
+    from agent.core.journal.store import Journal
     from agent.runner import code_source_for, operator_name, workbench
     from fixtures.sandbox.config import SandboxConfig
     from fixtures.sandbox.server import SandboxServer

@@ -15,8 +15,9 @@ from agent.cli.bulk_approval import supervision_text
 from agent.cli.shared import ask_code, console, exit_for, fail, outcome_style, print_json, reach_portal, settings_from
 from agent.core.errors import AbortRun, AgentError, RunInProgress
 from agent.core.i18n import _, pgettext, ui_lang
-from agent.core.journal import Journal, RunRecord
-from agent.core.leases import Lease
+from agent.core.journal.leases import Lease
+from agent.core.journal.rows import RunRecord
+from agent.core.journal.store import Journal
 from agent.core.problems import all_problems
 from agent.core.records import ChangeRequest, ChangeResult, ExitCode, Lookup, exit_code_for
 from agent.core.settings import Settings

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from agent.cli.shared import console, fail, print_json, settings_from
 from agent.core.i18n import _, ngettext, pgettext
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ExitCode
 from agent.core.spreadsheet_cells import SafeCsvWriter
 from agent.core.vocabulary import outcome_label

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from agent.core import vocabulary
 from agent.core.errors import InvalidTrackingNumber
 from agent.core.i18n import _, ngettext
-from agent.core.journal import ItemRecord
+from agent.core.journal.rows import ItemRecord
 from agent.core.records import ListedPosting, Outcome, PostingSnapshot
 from agent.rules import tracking
 

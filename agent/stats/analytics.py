@@ -16,7 +16,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from agent.core.i18n import N_
-from agent.core.journal import ItemRecord
+from agent.core.journal.rows import ItemRecord
 from agent.core.records import Outcome
 
 #: Keys of changes without a carrier or a reason: English in JSON and CSV, translated where people read them.

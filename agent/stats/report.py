@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.core import i18n, vocabulary
 from agent.core.i18n import _
-from agent.core.journal import now_iso
+from agent.core.journal.rows import now_iso
 from agent.rules.carriers import carrier_name
 from agent.stats.analytics import NO_CARRIER, NO_REASON, ChangeStats, Count
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from agent.alerts.delivery import Alert, Dispatcher
 from agent.alerts.messages import headline, short_reason
 from agent.core.i18n import _, ngettext
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.settings import Settings
 from agent.rules.anomalies import Finding
 from agent.watch.report import RULE_LABELS, FlaggedPosting, by_posting

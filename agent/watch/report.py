@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.core import i18n, vocabulary
 from agent.core.i18n import N_, _
-from agent.core.journal import RunRecord
+from agent.core.journal.rows import RunRecord
 from agent.core.spreadsheet_cells import SafeCsvWriter
 from agent.rules.anomalies import Finding, Rule
 

@@ -26,7 +26,7 @@ import openpyxl
 import pytest
 
 from agent.bulk.plan import Plan, PlanRow, save_plan
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 pytestmark = pytest.mark.e2e

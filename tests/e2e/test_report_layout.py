@@ -19,7 +19,7 @@ from agent.bulk.report import write_report
 from agent.bulk.results import ResultRow
 from agent.core import i18n
 from agent.core.evidence.stamp import Stamp, save_stamped
-from agent.core.journal import RunRecord
+from agent.core.journal.rows import RunRecord
 from agent.core.records import Outcome
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli.watch import parse_every
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, ListedPosting, Outcome, PostingSnapshot
 from agent.rules.anomalies import Finding, Rule, journal_findings, needs_drawer, portal_findings
 from agent.rules.tracking import s10_check_digit

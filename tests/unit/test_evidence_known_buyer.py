@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from agent.core.evidence.pictures import MASK_COLOUR, Evidence
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import PostingSnapshot
 from agent.core.settings import Settings
 from pages.posting_details import PostingDetails

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 NEW = "RR473124829GB"

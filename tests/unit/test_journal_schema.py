@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from agent.core.journal import Journal
-from agent.core.journal_schema import ADDED_COLUMNS, connect, migrate
+from agent.core.journal.schema import ADDED_COLUMNS, connect, migrate
+from agent.core.journal.store import Journal
 
 #: The runs and approvals tables as the first journals had them (before principals and key fingerprints).
 OLD_TABLES = """

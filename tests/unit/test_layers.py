@@ -122,3 +122,15 @@ def test_the_layer_rules_should_place_every_folder_of_the_agent() -> None:
     folders = {f"agent.{p.name}" for p in (ROOT / "agent").iterdir() if (p / "__init__.py").exists()}
     top_modules = {f"agent.{p.stem}" for p in (ROOT / "agent").glob("*.py") if p.stem != "__init__"}
     assert folders | top_modules <= set(MAY_IMPORT), "a new part of agent/ needs its place in MAY_IMPORT"
+
+
+#: The longest a module of the product may grow before it is split by what it does (issue 27).
+MAX_LINES = 300
+
+
+@pytest.mark.parametrize("folder", ["agent", "pages", "scenarios"])
+def test_no_module_should_be_over_300_lines(folder: str) -> None:
+    """A module over this has two jobs: split it by family, as agent/core/ was split into rooms."""
+    long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / folder).rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"over {MAX_LINES} lines: {long}"

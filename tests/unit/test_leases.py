@@ -14,7 +14,7 @@ import pytest
 from filelock import FileLock
 
 from agent.core.errors import RunInProgress
-from agent.core.leases import Lease
+from agent.core.journal.leases import Lease
 
 P1, P2, P3 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1"
 
@@ -62,7 +62,7 @@ def test_a_released_lease_should_let_the_next_run_start(where: tuple[Path, Path]
 
 def test_a_lease_left_by_a_killed_process_should_be_taken_over(where: tuple[Path, Path]) -> None:
     locks, journal = where
-    code = ("import os, sys; from pathlib import Path; from agent.core.leases import Lease; "
+    code = ("import os, sys; from pathlib import Path; from agent.core.journal.leases import Lease; "
             f"Lease(Path({str(locks)!r}), Path({str(journal)!r}), 'run-dead', 'bulk', plan_hash='h1', "
             f"postings=[{P1!r}]).acquire(); os._exit(0)")  # exits holding it: no release, like kill -9
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -8,21 +8,11 @@ import pytest
 
 from agent.bulk.approval import Supervision
 from agent.bulk.inputs import read_rows
-from agent.bulk.plan import (
-    Plan,
-    PlanRow,
-    apply_portal_state,
-    compute_hash,
-    load_plan,
-    plan_from_input,
-    rejected_results,
-    save_plan,
-    to_requests,
-    verify_plan,
-)
+from agent.bulk.plan import Plan, PlanRow, compute_hash, load_plan, save_plan, verify_plan
 from agent.bulk.plan_checks import approve_plan, check_approval
+from agent.bulk.plan_rows import apply_portal_state, plan_from_input, rejected_results, to_requests
 from agent.core.errors import ConfigError, InputError
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import Outcome
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent.bulk.plan import Plan, PlanRow, compute_hash, row_request, to_requests
+from agent.bulk.plan import Plan, PlanRow, compute_hash
 from agent.bulk.plan_checks import check_age
+from agent.bulk.plan_rows import row_request, to_requests
 from agent.core.errors import InputError
 from agent.core.records import ChangeRequest, PostingSnapshot
 from scenarios.change_checks import changed_since_plan

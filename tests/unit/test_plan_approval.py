@@ -30,7 +30,7 @@ from agent.bulk.plan import Plan, PlanRow, load_plan, save_plan
 from agent.bulk.plan_checks import approve_plan, check_approval
 from agent.bulk.ssh_signatures import Signed, SshKeygen
 from agent.core.errors import ConfigError, InputError
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.settings import Settings
 from tests.ssh_keys import Person, make_person, write_allowed
 

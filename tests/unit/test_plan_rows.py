@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from agent.bulk.plan import Plan, PlanRow, apply_portal_state, rejected_results, row_request, to_requests
+from agent.bulk.plan import Plan, PlanRow
+from agent.bulk.plan_rows import apply_portal_state, rejected_results, row_request, to_requests
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 
 NEW = "RR473124829GB"

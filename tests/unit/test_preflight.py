@@ -19,7 +19,7 @@ from agent.bulk.plan import Plan, PlanRow, load_plan, save_plan
 from agent.bulk.ssh_signatures import SshKeygen
 from agent.core.browser.portal_check import MAX_REDIRECTS, PortalUnreachable, check_portal
 from agent.core.errors import BusinessRuleError, ConfigError, InputError
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Lookup, Outcome
 from agent.core.settings import Settings
 from agent.preflight import check_change, check_notify, check_plan, check_posting_number, check_raw_apply, check_setup

@@ -8,7 +8,7 @@ from pathlib import Path
 from agent.bulk.plan import Plan
 from agent.bulk.report import write_report
 from agent.bulk.results import ResultRow
-from agent.core.journal import RunRecord
+from agent.core.journal.rows import RunRecord
 from agent.core.records import Outcome
 
 P1, P2, P3, P4 = "48173252-0033-2", "48173252-0034-1", "48173252-0035-1", "48173252-0036-1"

@@ -17,7 +17,7 @@ from agent.bulk.report import write_report
 from agent.bulk.results import RESULT_COLUMNS, ResultRow, write_results
 from agent.cli.app import app
 from agent.core import i18n
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 from agent.core.settings import Settings
 from agent.rules.anomalies import Finding, Rule
@@ -131,7 +131,7 @@ def test_ui_lang_should_make_the_watch_report_speak_it(tmp_path: Path, speak: Ca
 
 @pytest.mark.parametrize("lang", ["zh", "ru"])
 def test_ui_lang_should_make_the_run_report_speak_it(tmp_path: Path, speak: Callable[[str], None], lang: str) -> None:
-    from agent.core.journal import RunRecord
+    from agent.core.journal.rows import RunRecord
 
     speak(lang)
     run = RunRecord(id="20261126-073000-bulk-1a2b", kind="bulk", started_at="2026-11-26T07:30:00.000+00:00",

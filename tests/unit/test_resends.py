@@ -15,7 +15,7 @@ import pytest
 
 from agent.bulk.resends import ResendCount, SeenSave, _Span, browser_start, pair_saves
 from agent.core.browser.netlog import SentRequest
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest
 from scenarios.change_job import is_save_request
 

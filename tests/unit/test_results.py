@@ -10,7 +10,7 @@ import pytest
 
 from agent.bulk.plan import Plan, PlanRow
 from agent.bulk.results import OUTCOME_FILLS, RESULT_COLUMNS, ResultRow, about_run, result_rows, write_results
-from agent.core.journal import ItemRecord, RunRecord
+from agent.core.journal.rows import ItemRecord, RunRecord
 from agent.core.records import ChangeRequest, Outcome
 from agent.core.spreadsheet_cells import FORMULA_STARTS, safe_cell
 

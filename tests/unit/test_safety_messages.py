@@ -14,7 +14,7 @@ import pytest
 from agent.bulk.plan import Plan, PlanRow
 from agent.bulk.plan_checks import approve_plan
 from agent.core.errors import InputError, InvalidTrackingNumber
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.rules.tracking import check
 
 

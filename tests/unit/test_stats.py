@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.cli.app import app
-from agent.core.journal import Journal
+from agent.core.journal.store import Journal
 from agent.core.records import ChangeRequest, ChangeResult, Outcome
 from agent.stats.analytics import NO_CARRIER, NO_REASON, ChangeStats, cause_of, change_stats
 

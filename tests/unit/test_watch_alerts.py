@@ -14,8 +14,8 @@ import pytest
 from pydantic import SecretStr
 
 from agent.alerts.delivery import Dispatcher
-from agent.core.journal import Journal
-from agent.core.journal_schema import SCHEMA
+from agent.core.journal.schema import SCHEMA
+from agent.core.journal.store import Journal
 from agent.core.settings import Settings
 from agent.rules.anomalies import Finding, Rule
 from agent.watch.alerts import MAX_LISTED, WatchAlerts

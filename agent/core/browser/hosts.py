@@ -8,6 +8,15 @@ from agent.core.errors import ConfigError
 from agent.core.i18n import _
 from agent.core.settings import Settings
 
+#: Ports that browsers refuse to open (the Fetch standard's "bad ports"; Chromium says ERR_UNSAFE_PORT), so a
+#: portal there can answer a plain HTTP client and still never load in the browser.
+BAD_PORTS = frozenset({
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
+    110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
+    532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060,
+    5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080
+})
+
 
 def host_allowed(url: str, allowed: tuple[str, ...]) -> bool:
     """Whether ``url``'s host is one of ``allowed`` or a sub-domain of one (``*.ozon.ru``)."""

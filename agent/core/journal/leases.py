@@ -29,7 +29,7 @@ from filelock import BaseFileLock, FileLock, Timeout
 
 from agent.core.errors import RunInProgress
 from agent.core.i18n import _
-from agent.core.journal import now_iso
+from agent.core.journal.rows import now_iso
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (

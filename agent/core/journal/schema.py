@@ -3,8 +3,8 @@
 Every table and index is created ``IF NOT EXISTS``, so a journal written by an older version gains a later
 table (``alert_state``: what alerts already told the seller) the first time it is opened, its rows untouched; a
 later column is added to such a journal by :data:`ADDED_COLUMNS` (an ``ALTER TABLE`` guarded by
-``PRAGMA table_info``), so that it still opens. The questions asked of the tables are in :mod:`agent.core.journal`;
-the leases keep their own table (:mod:`agent.core.leases`).
+``PRAGMA table_info``), so that it still opens. The questions asked of the tables are in
+:mod:`agent.core.journal.store`; the leases keep their own table (:mod:`agent.core.journal.leases`).
 """
 
 from __future__ import annotations
