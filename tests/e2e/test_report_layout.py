@@ -157,7 +157,8 @@ def test_counts_and_approvals_should_be_at_the_top_of_the_first_screen(report: P
     table_top = report.locator("table").bounding_box()
     approved = report.locator("[data-field=approved_by]")
     counts = report.locator(".counts")
-    assert approved.inner_text() == "anna.petrova"
+    name, _, note = approved.inner_text().partition(" (")
+    assert name == "anna.petrova" and note, "the typed name, and a note that it is not signed"
     for part in (approved, counts):
         box = part.bounding_box()
         assert box is not None and table_top is not None
