@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from importlib.metadata import PackageNotFoundError, version
@@ -181,13 +180,17 @@ class OneAtATime:
     """The fallback on Playwright's public API only: the workers run one after another on the calling thread.
 
     Each worker takes postings until none is left, so the first does them all: one worker's speed, nothing
-    interleaved. Pauses are plain pauses (nothing else could run meanwhile anyway).
+    interleaved. A pause waits for the run's stop (Ctrl-C, the anti-bot page, the breaker) or its end, whichever
+    comes first (nothing else could run meanwhile anyway).
     """
 
+    def __init__(self, stop: threading.Event | None = None) -> None:
+        self._stop = stop or threading.Event()
+
     def sleep(self, seconds: float) -> None:
-        """Pause (a back-off, a rate limit)."""
+        """Pause (a back-off, a rate limit) until the run is stopped or the pause is over."""
         if seconds > 0:
-            time.sleep(seconds)
+            self._stop.wait(seconds)
 
     def lock(self) -> AbstractContextManager[Any]:
         """A plain lock (one worker at a time holds it anyway)."""

@@ -132,12 +132,12 @@ class WorkerPool(Generic[T]):
 
     def _run_in(self, browser: Browser, todo: queue.Queue[T], work: Callable[[Portal, T], None],
                 outcome: PoolOutcome, workers: int) -> None:
-        fibers: Scheduler = OneAtATime()  # one worker needs no fibers: Playwright's public API only
+        fibers: Scheduler = OneAtATime(self.stop)  # one worker needs no fibers: Playwright's public API only
         if workers > 1:
             fibers = Fibers(browser)
             if why := fibers.unavailable():  # a Playwright the fibers were not tested with: the public API
                 logger.warning(_("{why}: this run uses one worker", why=why))
-                fibers, workers = OneAtATime(), 1
+                fibers, workers = OneAtATime(self.stop), 1
         limiter = RateLimiter(self.max_rate, self.stop, fibers.sleep)
         sign_in_lock = fibers.lock()
         first = self._signed_in(browser)  # before any worker: they all start from this sign-in (worker 1 goes on)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+import time
 import tomllib
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -188,3 +190,21 @@ def test_one_at_a_time_should_run_each_function_to_its_end_before_the_next() -> 
 
     assert events == ["start 0", "start 1", "end 1", "start 2", "end 2"]
     assert [str(e) for e in raised] == ["broken worker"]
+
+
+def test_one_at_a_time_should_end_a_pause_when_the_run_is_stopped() -> None:
+    """A rate limit's pause on one worker is cut short by Ctrl-C, the anti-bot page or the breaker."""
+    stop = threading.Event()
+    pauses = OneAtATime(stop)
+    threading.Timer(0.05, stop.set).start()
+
+    started = time.monotonic()
+    pauses.sleep(30)
+
+    assert time.monotonic() - started < 10, "the pause went on after the stop"
+
+
+def test_one_at_a_time_should_pause_for_as_long_as_asked_while_the_run_goes_on() -> None:
+    started = time.monotonic()
+    OneAtATime(threading.Event()).sleep(0.2)
+    assert time.monotonic() - started >= 0.2
