@@ -74,13 +74,17 @@ class SshKeygen:
         interactive: whether a person may be asked for a passphrase (default: stdin is a terminal).
     """
 
-    def __init__(self, program: str = "ssh-keygen", *, interactive: bool | None = None) -> None:
+    def __init__(self, program: str = "ssh-keygen", *, interactive: bool | None = None,
+                 timeout_s: float = _CHECK_TIMEOUT_S) -> None:
         self.program = program
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.timeout_s = timeout_s  # a hung ssh-keygen fails the command after this, instead of hanging it
 
-    def _run(self, args: list[str], *, data: bytes | None = None, timeout: float | None = _CHECK_TIMEOUT_S,
-             detach: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def _run(self, args: list[str], *, data: bytes | None = None,
+             person: bool = False) -> subprocess.CompletedProcess[bytes]:
+        """Run ssh-keygen; ``person``: a person at the terminal may type a passphrase, for as long as they need."""
         executable = shutil.which(self.program) or self.program
+        timeout, detach = (None, False) if person else (self.timeout_s, True)
         try:
             # stdin is never the terminal: a passphrase prompt opens the terminal itself (or SSH_ASKPASS). Without
             # a person (``detach``: a session of its own, no terminal) it reads the empty stdin and fails at once
@@ -127,7 +131,7 @@ class SshKeygen:
             data.write_bytes(message)
             for _try in range(_PASSPHRASE_TRIES if self.interactive else 1):
                 done = self._run(["-q", "-Y", "sign", "-f", str(key), "-n", namespace, str(data)],
-                                 timeout=None if self.interactive else _CHECK_TIMEOUT_S, detach=not self.interactive)
+                                 person=self.interactive)
                 if done.returncode == 0 or "passphrase" not in _said(done):
                     break
             self._too_old(done)

@@ -125,6 +125,25 @@ def calls(folder: Path) -> int:
     return len((folder / "calls").read_text(encoding="utf-8").splitlines())
 
 
+@pytest.mark.parametrize("call", ["fingerprint", "sign", "check"])
+def test_an_ssh_keygen_that_hangs_should_fail_after_its_time_out_not_hang_the_command(
+    call: str, anna: Person, tmp_path: Path
+) -> None:
+    """No person at a terminal: a hung ssh-keygen (a prompt nobody answers, a stuck agent) is an error, not a wait."""
+    hung = SshKeygen(str(fake_keygen(tmp_path, "exec sleep 30")), interactive=False, timeout_s=0.5)
+    real = SshKeygen(interactive=False)
+    act = {"fingerprint": lambda: hung.key_fingerprint(anna.key),
+           "sign": lambda: hung.sign(STATEMENT, anna.key, NS),
+           "check": lambda: hung.signer(real.sign(STATEMENT, anna.key, NS), NS, write_allowed(tmp_path / "a",
+                                                                                             anna.line()))}[call]
+
+    with pytest.raises(ConfigError) as refused:
+        act()
+
+    assert str(refused.value).startswith(f"{hung.program} could not run: Command ")
+    assert "timed out after 0.5 seconds" in str(refused.value)
+
+
 @pytest.mark.parametrize("answer", ["usage: ssh-keygen [-q] [-b bits]", "ssh-keygen: illegal option -- Y",
                                     "unknown option -- Y"], ids=["usage", "illegal-option", "unknown-option"])
 def test_an_ssh_keygen_without_signatures_should_be_called_too_old(tmp_path: Path, answer: str) -> None:
