@@ -38,15 +38,10 @@ _IMAGES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 _OUTCOME_ORDER = (Outcome.CHANGED, Outcome.UNCHANGED, Outcome.REJECTED, Outcome.FAILED, Outcome.PENDING)
 #: Fields of the run record that say who approved what (shown at the top; new ones are shown as they come).
 _APPROVAL_FIELD = re.compile(r"approv|signature|fingerprint|principal")
-#: The words for the approval fields known today; a field added later shows its own name until it gets one.
+#: The words for the run record's approval fields; a field added later shows its own name until it gets one.
 APPROVAL_LABELS = {
     "approved_by": N_("Approved by"),
-    "approved_at": N_("Approved at"),
-    "approver_principal": N_("Approver"),
-    "approval_key_fingerprint": N_("Approver's key fingerprint"),
-    "approver_key_fingerprint": N_("Approver's key fingerprint"),
     "approver_key": N_("Approver's key"),
-    "approval_signature": N_("Approval signature"),
 }
 #: The time at the start of a stamp ("2026-11-28 07:40:12 UTC | ..."), shown beside its thumbnail.
 _STAMP_TIME = re.compile(r"^\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d) UTC")
