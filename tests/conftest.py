@@ -154,7 +154,9 @@ class Oracle:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.http = httpx.Client(base_url=url, timeout=30)
+        # A fresh connection per call: the server drops a kept-alive one after 5 idle seconds (uvicorn's default),
+        # and a call that reuses it just then reads a reset (seen once after a 10 s calibrate).
+        self.http = httpx.Client(base_url=url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0))
         #: The front end shown (the last ``reset`` chose it).
         self.skin = "classic"
 
